@@ -1,0 +1,61 @@
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from community import live
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_REVOKED = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
+    """Base for every consumer: a signed-in user, reachable through their user group.
+
+    Subclasses inside a network set `network_id`, so removal from it closes them at once.
+    """
+
+    network_id = None
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user_group = live.user_group(self.user.pk)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self.accept_connection()
+
+    async def accept_connection(self):
+        await self.accept()
+
+    async def disconnect(self, code):
+        if getattr(self, "user_group", None):
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+
+    async def connection_revoke(self, event):
+        await self.close(code=CLOSE_REVOKED)
+
+    async def connection_revoke_network(self, event):
+        if self.network_id is not None and event["network_id"] == self.network_id:
+            await self.close(code=CLOSE_REVOKED)
+
+
+class NotificationConsumer(UserConnectionConsumer):
+    """Pushes the unread count to the header badge; the list itself is a page."""
+
+    async def accept_connection(self):
+        await self.accept()
+        await self.send_unread_count()
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_json({"type": "error", "message": "This connection only listens."})
+
+    async def notification_new(self, event):
+        await self.send_unread_count()
+
+    async def send_unread_count(self):
+        count = await database_sync_to_async(self.unread_count)()
+        await self.send_json({"type": "unread", "count": count})
+
+    def unread_count(self):
+        return self.user.notifications.filter(read_at__isnull=True).count()

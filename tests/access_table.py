@@ -1,0 +1,132 @@
+"""The access-control table: every route of the site, and the answer each role gets.
+
+`tests/test_access.py` walks the URL resolver and fails when a route has no row here, then
+requests every row as every role. Answers: a status code, LOGIN (a redirect to sign-in) or
+REDIRECT (a redirect elsewhere, for example a signed-in person sent away from the sign-in page).
+"""
+
+from dataclasses import dataclass, field
+
+LOGIN = "login"
+REDIRECT = "redirect"
+ROLES = ("anonymous", "outsider", "member", "moderator", "steward")
+
+
+def every(answer, anonymous=None):
+    """The same answer for every signed-in role (and for anonymous unless given)."""
+    answers = dict.fromkeys(ROLES, answer)
+    if anonymous is not None:
+        answers["anonymous"] = anonymous
+    return answers
+
+
+def signed_in(answer=200):
+    return every(answer, anonymous=LOGIN)
+
+
+def inside_network(member=200, moderator=None, steward=None, outsider=404):
+    """A page inside a network: non-members get 404, never 403 and never a title."""
+    return {
+        "anonymous": LOGIN,
+        "outsider": outsider,
+        "member": member,
+        "moderator": member if moderator is None else moderator,
+        "steward": member if steward is None else steward,
+    }
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    expect: dict
+    kwargs: object = None  # a function of the world giving the URL's arguments
+    method: str = "get"
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# Routes served by other packages: checked as a group, not row by row.
+PREFIX_RULES = {
+    # Django's admin: staff only, and its sign-in goes through allauth (secure_admin_login).
+    "admin/": every(REDIRECT),
+}
+
+PUBLIC_ALLAUTH = {
+    # Reachable without signing in; a signed-in person is sent on to the site.
+    "account_login": every(REDIRECT, anonymous=200),
+    "account_reset_password": every(200),
+    "account_reset_password_done": every(200),
+    "account_reset_password_from_key_done": every(200),
+    "account_signup": every(REDIRECT, anonymous=200),
+    "account_inactive": every(200),
+    "account_email_verification_sent": every(200),
+}
+
+ROUTES = [
+    # Foundation ----------------------------------------------------------------------------
+    Route("healthz", every(200)),
+    Route("community:privacy", every(200)),
+    Route("community:accessibility", every(200)),
+    Route("community:dashboard", signed_in()),
+    # Accounts (allauth) ----------------------------------------------------------------------
+    *[Route(name, expect) for name, expect in PUBLIC_ALLAUTH.items()],
+    Route(
+        "account_logout",
+        every(200, anonymous=REDIRECT),
+        note="GET asks the signed in to confirm; anonymous are sent home",
+    ),
+    Route("account_reauthenticate", signed_in()),
+    Route(
+        "account_request_reauthentication_code",
+        every(403, anonymous=LOGIN),
+        note="re-authentication by code is off: allauth refuses",
+    ),
+    Route(
+        "account_confirm_reauthentication_code",
+        every(403, anonymous=LOGIN),
+        note="re-authentication by code is off: allauth refuses",
+    ),
+    Route("account_email", signed_in()),
+    Route("account_change_password", signed_in()),
+    Route(
+        "account_set_password",
+        every(REDIRECT, anonymous=LOGIN),
+        note="everyone here has a password, so allauth sends them to change it",
+    ),
+    Route(
+        "account_confirm_login_code",
+        every(REDIRECT),
+        note="login by code is off: allauth sends everyone away",
+    ),
+    Route("account_confirm_email", every(200), kwargs=lambda w: {"key": "not-a-real-key"}),
+    Route(
+        "account_reset_password_from_key",
+        every(200),
+        kwargs=lambda w: {"uidb36": "1", "key": "not-a-real-key"},
+    ),
+    Route("mfa_index", signed_in()),
+    Route(
+        "mfa_authenticate",
+        every(REDIRECT, anonymous=REDIRECT),
+        note="only during a sign-in that needs the second factor",
+    ),
+    Route(
+        "mfa_reauthenticate",
+        every(REDIRECT, anonymous=LOGIN),
+        note="without an authenticator there is nothing to re-enter",
+    ),
+    Route(
+        "mfa_activate_totp",
+        every(REDIRECT, anonymous=LOGIN),
+        note="asks for the password again first (re-authentication)",
+    ),
+    Route("mfa_deactivate_totp", every(404, anonymous=LOGIN)),
+    Route("mfa_view_recovery_codes", every(404, anonymous=LOGIN)),
+    Route(
+        "mfa_generate_recovery_codes",
+        every(REDIRECT, anonymous=LOGIN),
+        note="needs an authenticator first",
+    ),
+    Route("mfa_download_recovery_codes", every(404, anonymous=LOGIN)),
+    Route("usersessions_list", signed_in()),
+]
