@@ -14,6 +14,10 @@ app_urls = [
     path("", views.dashboard, name="dashboard"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("networks/<slug:slug>/", views.network_home, name="network"),
+    path("networks/<slug:slug>/agreement/", views.agreement, name="agreement"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]
 
 urlpatterns = [

@@ -62,7 +62,7 @@ PUBLIC_ALLAUTH = {
     "account_email_verification_sent": every(200),
 }
 
-ROUTES = [
+FOUNDATION_ROUTES = [
     # Foundation ----------------------------------------------------------------------------
     Route("healthz", every(200)),
     Route("community:privacy", every(200)),
@@ -130,3 +130,22 @@ ROUTES = [
     Route("mfa_download_recovery_codes", every(404, anonymous=LOGIN)),
     Route("usersessions_list", signed_in()),
 ]
+
+
+def all_routes():
+    from tests.community.access import ROUTES as community
+    from tests.events.access import ROUTES as events
+    from tests.forums.access import ROUTES as forums
+    from tests.mentoring.access import ROUTES as mentoring
+
+    return [*FOUNDATION_ROUTES, *community, *forums, *mentoring, *events]
+
+
+def build_world(world):
+    from tests.community.access import build as community
+    from tests.events.access import build as events
+    from tests.forums.access import build as forums
+    from tests.mentoring.access import build as mentoring
+
+    for build in (community, forums, mentoring, events):
+        build(world)

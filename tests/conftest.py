@@ -243,6 +243,9 @@ class World:
             self.network, make_user(display_name="Owen Moderator"), role=NetworkRole.MODERATOR
         )
         self.outsider = make_user(display_name="Priya Outsider")
+        from tests.access_table import build_world
+
+        build_world(self)
 
     def user(self, role):
         return None if role == "anonymous" else getattr(self, role)

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access_table import LOGIN, PREFIX_RULES, REDIRECT, ROLES, ROUTES
+from tests.access_table import LOGIN, PREFIX_RULES, REDIRECT, ROLES, all_routes
+
+ROUTES = all_routes()
 
 ROWS = {route.name: route for route in ROUTES}
 

@@ -109,17 +109,18 @@
   window.ConfideLive = { connect: function (path, options) { return new LiveConnection(path, options); } };
 
   // The header's unread badge: present on every signed-in page.
-  document.addEventListener("DOMContentLoaded", function () {
+  function startBadge() {
     var badge = document.querySelector("[data-unread-count]");
     if (!badge) return;
     window.ConfideLive.connect("/ws/notifications/", {
       onMessage: function (message) {
         if (message.type !== "unread") return;
-        badge.textContent = String(message.count);
-        badge.hidden = message.count === 0;
+        badge.textContent = message.count ? String(message.count) : "";
         var label = document.querySelector("[data-unread-label]");
-        if (label) label.textContent = message.count === 1 ? "unread notice" : "unread notices";
+        if (label) label.textContent = message.count ? ", " + message.count + " unread" : "";
       },
     });
-  });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startBadge);
+  else startBadge();
 })();
