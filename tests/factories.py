@@ -79,3 +79,27 @@ def add_member(network, user, role=NetworkRole.MEMBER, accept_agreement=True):
     if accept_agreement:
         services.accept_agreement(actor=user, network=network)
     return user
+
+
+def enrol_totp(user):
+    """Give a user a TOTP authenticator, as the enrolment page would; returns the secret.
+
+    Stewards, moderators and facilitators are sent to enrol before any other page, so browser
+    tests that sign in as them enrol first. `totp_code(secret)` gives the current code.
+    """
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret):
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counter))
