@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "forums",
     "mentoring",
     "events",
+    "events.live",
 ]
 
 MIDDLEWARE = [

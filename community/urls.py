@@ -27,5 +27,6 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("events/", include("events.urls")),
+    path("events/", include("events.live.urls")),
     path("admin/", admin.site.urls),
 ]

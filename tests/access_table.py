@@ -136,16 +136,18 @@ def all_routes():
     from tests.community.access import ROUTES as community
     from tests.events.access import ROUTES as events
     from tests.forums.access import ROUTES as forums
+    from tests.live.access import ROUTES as live
     from tests.mentoring.access import ROUTES as mentoring
 
-    return [*FOUNDATION_ROUTES, *community, *forums, *mentoring, *events]
+    return [*FOUNDATION_ROUTES, *community, *forums, *mentoring, *events, *live]
 
 
 def build_world(world):
     from tests.community.access import build as community
     from tests.events.access import build as events
     from tests.forums.access import build as forums
+    from tests.live.access import build as live
     from tests.mentoring.access import build as mentoring
 
-    for build in (community, forums, mentoring, events):
+    for build in (community, forums, mentoring, events, live):
         build(world)
