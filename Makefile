@@ -24,6 +24,7 @@ demo: install
 	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 community.asgi:application
 
 test: install
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(VENV)/bin/ruff check --quiet .
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
@@ -31,6 +32,9 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+serve-multi: install
+	bin/serve-multi
 
 clean:
 	rm -rf var/test*.sqlite3 .pytest_cache

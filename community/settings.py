@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "community.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,20 +127,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: channel layer and cache when REDIS_URL is set; in-memory otherwise (one process).
 REDIS_URL = env("REDIS_URL")
 CHANNELS_PREFIX = env("CHANNELS_PREFIX", "confide")
-if REDIS_URL:
+# redis-py 8 drops idle connections after 5 s unless socket_timeout is None,
+# and its default pool of 100 connections refuses the next WebSocket handshake.
+REDIS_POOL = {"socket_timeout": None, "max_connections": int(env("REDIS_MAX_CONNECTIONS", "1000"))}
+REDIS_SENTINELS = env_list("REDIS_SENTINELS")  # host:port,host:port (channel layer only)
+if REDIS_SENTINELS:
+    REDIS_LAYER_HOST = {
+        "sentinels": [(h, int(p)) for h, p in (item.rsplit(":", 1) for item in REDIS_SENTINELS)],
+        "master_name": env("REDIS_SENTINEL_MASTER", "mymaster"),
+        **REDIS_POOL,
+    }
+else:
+    REDIS_LAYER_HOST = {"address": REDIS_URL, **REDIS_POOL}
+if REDIS_URL or REDIS_SENTINELS:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 drops idle connections after 5 s unless socket_timeout is None,
-                # and its default pool of 100 refuses the next WebSocket handshake.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+                "hosts": [REDIS_LAYER_HOST],
                 "capacity": 1000,
                 "expiry": 60,
                 "prefix": CHANNELS_PREFIX,
             },
         }
     }
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -148,8 +160,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if not (REDIS_URL or REDIS_SENTINELS):
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Background work: at once locally, django-tasks-db's db_worker in production.
 TASKS = {
@@ -288,8 +301,23 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "community.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env("LOG_FORMAT") == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        "django.channels.server": {"level": "WARNING"},
+        # Django's own 404 lines carry the path; ours carry only the view and user id.
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 
 
 def pytest_configure(config):
+    (ROOT / "var").mkdir(exist_ok=True)  # the SQLite test database lives there
     if REQUIRE_BROWSER and not HAVE_CHROMIUM:
         raise pytest.UsageError(f"REQUIRE_BROWSER=1 but Chromium was not found at {CHROMIUM}")
     if REQUIRE_SERVICES and not (HAVE_POSTGRES and HAVE_REDIS):

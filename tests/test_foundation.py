@@ -202,3 +202,31 @@ def test_redis_channel_layer_keeps_idle_sockets_and_a_large_pool():
     (host,) = json.loads(result.stdout)
     assert host["socket_timeout"] is None
     assert host["max_connections"] >= 1000
+
+
+def test_sentinel_settings_give_the_channel_layer_a_sentinel_host_with_the_same_pool_fixes():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='community.settings';"
+            "django.setup(); from django.conf import settings;"
+            "import json; print(json.dumps(settings.CHANNEL_LAYERS['default']))",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "REDIS_URL": "",
+            "REDIS_SENTINELS": "10.0.0.1:26379,10.0.0.2:26379",
+            "REDIS_SENTINEL_MASTER": "confide",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    layer = json.loads(result.stdout)
+    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    (host,) = layer["CONFIG"]["hosts"]
+    assert host["sentinels"] == [["10.0.0.1", 26379], ["10.0.0.2", 26379]]
+    assert host["master_name"] == "confide"
+    assert host["socket_timeout"] is None and host["max_connections"] >= 1000
