@@ -30,3 +30,6 @@ urlpatterns = [
     path("events/", include("events.live.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 with a calm page; anything else a plain 500 page.
+handler500 = "community.outage.server_error"
