@@ -1,3 +1,5 @@
+import json
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -6,6 +8,7 @@ from community import live
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REVOKED = 4403
 CLOSE_NOT_FOUND = 4404
+MAX_FRAME_BYTES = 8 * 1024
 
 
 class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
@@ -32,6 +35,25 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every frame: at most 8 KiB of JSON, an object with a string `type`, or an error frame."""
+        raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
+        if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+            await self.send_error("That message is too long.")
+            return
+        try:
+            content = json.loads(raw)
+        except (ValueError, RecursionError):
+            await self.send_error("That message could not be read.")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error("That message has no type.")
+            return
+        await self.receive_json(content, **kwargs)
+
+    async def send_error(self, message):
+        await self.send_json({"type": "error", "message": message})
+
     async def connection_revoke(self, event):
         await self.close(code=CLOSE_REVOKED)
 
@@ -48,7 +70,7 @@ class NotificationConsumer(UserConnectionConsumer):
         await self.send_unread_count()
 
     async def receive_json(self, content, **kwargs):
-        await self.send_json({"type": "error", "message": "This connection only listens."})
+        await self.send_error("This connection only listens.")
 
     async def notification_new(self, event):
         await self.send_unread_count()

@@ -244,12 +244,28 @@ class World:
             self.network, make_user(display_name="Owen Moderator"), role=NetworkRole.MODERATOR
         )
         self.outsider = make_user(display_name="Priya Outsider")
+        # Strings that must reach nobody outside the roles named (the leak probe).
+        self.secrets = []
+        self.protect(self.network.name, "member", "moderator", "steward")
+        from community import services
+
+        services.update_profile(
+            actor=self.member,
+            ethnicity="Secret-ethnicity-Caribbean",
+            lived_experience="Secret-lived-experience-statement",
+        )
+        self.protect("Secret-ethnicity-Caribbean", "member")
+        self.protect("Secret-lived-experience-statement", "member")
         from tests.access_table import build_world
 
         build_world(self)
 
     def user(self, role):
         return None if role == "anonymous" else getattr(self, role)
+
+    def protect(self, text, *may_see):
+        """Declare a protected string and the roles that may see it; no one else may."""
+        self.secrets.append((text, frozenset(may_see)))
 
 
 @pytest.fixture
