@@ -1,0 +1,10 @@
+"""Background work for mentoring: reminders and expiries, safe to run every hour."""
+
+from django.tasks import task
+
+
+@task
+def send_mentoring_reminders():
+    from mentoring import services
+
+    return services.send_reminders()
