@@ -1,0 +1,234 @@
+"""Who may see, register for, facilitate and run events (CONVENTIONS.md: policies.py).
+
+Eligibility is a guardian object permission, `events.register_for_event`, granted to the
+members group of each network the event is for; facilitators hold `events.facilitate_event`
+directly. Both are read from guardian's direct-FK tables with plain joins, never with global
+permissions or the superuser shortcut. Everything that may not be seen is a 404.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from community.policies import _signed_in, group_ids, managed_networks
+from events.models import (
+    Event,
+    EventGroupObjectPermission,
+    EventUserObjectPermission,
+    Registration,
+)
+
+REGISTER = "register_for_event"
+FACILITATE = "facilitate_event"
+
+
+# Building blocks (query expressions) --------------------------------------------------------
+
+
+def _eligible_q(user):
+    """Events whose register permission is held by one of the user's groups."""
+    return Q(
+        Exists(
+            EventGroupObjectPermission.objects.filter(
+                content_object=OuterRef("pk"),
+                permission__codename=REGISTER,
+                group_id__in=group_ids(user),
+            )
+        )
+    )
+
+
+def _facilitating_q(user):
+    return Q(
+        Exists(
+            EventUserObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), permission__codename=FACILITATE, user_id=user.pk
+            )
+        )
+    )
+
+
+def _stewarding_q(user):
+    return Q(Exists(managed_networks(user).filter(events=OuterRef("pk"))))
+
+
+def _visible_q(user):
+    """Eligible for a non-draft event, facilitating it, or stewarding one of its networks."""
+    return (
+        (_eligible_q(user) & ~Q(status=Event.Status.DRAFT))
+        | _facilitating_q(user)
+        | (_stewarding_q(user))
+    )
+
+
+# Single answers -----------------------------------------------------------------------------
+
+
+def is_eligible(user, event):
+    """A member of one of the event's networks (through the guardian group grant)."""
+    if not _signed_in(user):
+        return False
+    return EventGroupObjectPermission.objects.filter(
+        content_object=event, permission__codename=REGISTER, group_id__in=group_ids(user)
+    ).exists()
+
+
+def is_facilitator(user, event):
+    if not _signed_in(user):
+        return False
+    return EventUserObjectPermission.objects.filter(
+        content_object=event, permission__codename=FACILITATE, user_id=user.pk
+    ).exists()
+
+
+def is_facilitator_anywhere(user):
+    if not _signed_in(user):
+        return False
+    return EventUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename=FACILITATE
+    ).exists()
+
+
+def is_event_steward(user, event):
+    """A steward of one of the networks the event is for."""
+    if not _signed_in(user):
+        return False
+    return event.networks.filter(pk__in=managed_networks(user).values("pk")).exists()
+
+
+def is_confirmed_registrant(user, event):
+    if not _signed_in(user):
+        return False
+    return Registration.objects.filter(
+        event=event, user_id=user.pk, status=Registration.Status.CONFIRMED
+    ).exists()
+
+
+def can_view_event(user, event):
+    if not _signed_in(user):
+        return False
+    if is_facilitator(user, event) or is_event_steward(user, event):
+        return True
+    return event.status != Event.Status.DRAFT and is_eligible(user, event)
+
+
+def can_manage_event(user, event):
+    """The facilitator page: registrations, waitlist, approvals, capacity, attendance."""
+    return is_facilitator(user, event) or is_event_steward(user, event)
+
+
+def can_edit_event(user, event):
+    return is_event_steward(user, event)
+
+
+def can_create_events(user):
+    return _signed_in(user) and managed_networks(user).exists()
+
+
+def registration_window_error(event, now=None):
+    """Why registration is closed right now, or None when it is open."""
+    now = now or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        return "This event has been cancelled."
+    if event.status != Event.Status.PUBLISHED:
+        return "This event is not open yet."
+    if event.starts_at <= now:
+        return "This event has already started."
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "Registration has not opened yet."
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "Registration has closed."
+    return None
+
+
+def can_register(user, event):
+    return is_eligible(user, event) and registration_window_error(event) is None
+
+
+# Lists --------------------------------------------------------------------------------------
+
+
+def visible_events(user):
+    """Events the user may open: eligible and not a draft, facilitating, or stewarding."""
+    if not _signed_in(user):
+        return Event.objects.none()
+    return Event.objects.filter(_visible_q(user))
+
+
+def upcoming_events_to_attend(user, network=None):
+    """Published events, not yet ended, that the user may register for or has registered for."""
+    if not _signed_in(user):
+        return Event.objects.none()
+    qs = Event.objects.filter(
+        _eligible_q(user), status=Event.Status.PUBLISHED, ends_at__gt=timezone.now()
+    )
+    if network is not None:
+        qs = qs.filter(pk__in=Event.objects.filter(networks=network).values("pk"))
+    return qs
+
+
+def managed_events(user):
+    """Events the user facilitates or whose network they steward (any status)."""
+    if not _signed_in(user):
+        return Event.objects.none()
+    return Event.objects.filter(_facilitating_q(user) | _stewarding_q(user))
+
+
+# Getters that 404 for missing and forbidden alike ---------------------------------------------
+
+
+def _get(event_id):
+    try:
+        return Event.objects.filter(pk=int(event_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def get_event_for_viewing(user, event_id):
+    """One query: the event, if the user may open it."""
+    try:
+        pk = int(event_id)
+    except (TypeError, ValueError):
+        raise Http404("No such event.") from None
+    event = visible_events(user).filter(pk=pk).first()
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def get_event_for_attendee(user, event_id):
+    """For the live session: a facilitator, or a confirmed registrant who is still eligible."""
+    event = _get(event_id)
+    if event is None or event.status == Event.Status.DRAFT and not is_facilitator(user, event):
+        raise Http404("No such event.")
+    if is_facilitator(user, event):
+        return event
+    if (
+        event.status == Event.Status.PUBLISHED
+        and is_eligible(user, event)
+        and is_confirmed_registrant(user, event)
+    ):
+        return event
+    raise Http404("No such event.")
+
+
+def get_event_for_facilitator(user, event_id):
+    event = _get(event_id)
+    if event is None or not can_manage_event(user, event):
+        raise Http404("No such event.")
+    return event
+
+
+def get_event_for_steward(user, event_id):
+    event = _get(event_id)
+    if event is None or not can_edit_event(user, event):
+        raise Http404("No such event.")
+    return event
+
+
+def can_see_notification_target(user, target):
+    if isinstance(target, Event):
+        return can_view_event(user, target)
+    if isinstance(target, Registration):
+        return target.user_id == user.pk and can_view_event(user, target.event)
+    return False

@@ -1,0 +1,119 @@
+"""Events in Chromium on a live daphne: register, waitlist, cancel, promotion, attendance."""
+
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import BrowserSession, DaphneServer
+from tests.events.conftest import EventWorld
+from tests.factories import enrol_totp
+
+pytestmark = pytest.mark.browser
+
+
+def off_the_loop(make):
+    """Set up through the real services in another thread: Playwright's event loop runs in this
+    one, and the services ring the live layer with async_to_sync after commit."""
+    from django.db import connection
+
+    box = {}
+
+    def run():
+        try:
+            box["value"] = make()
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            box["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def visit(session, path):
+    response = session.page.goto(path)
+    assert response.status == 200, path
+    return response
+
+
+@pytest.fixture
+def browser_session(chromium, transactional_db):
+    """Like the shared fixture, but on a daphne of its own started after this test's data base
+    flush: a long-lived server keeps ContentType ids cached from before the flush, and guardian's
+    steward lookups in it then miss."""
+    server = DaphneServer().start()
+    sessions = []
+
+    def make():
+        session = BrowserSession(chromium, server.url)
+        sessions.append(session)
+        return session
+
+    yield make
+    for session in sessions:
+        session.close()
+    server.stop()
+
+
+def test_waitlisted_member_gets_the_seat_when_the_first_cancels_and_facilitator_marks_attendance(
+    browser_session, axe
+):
+    world = off_the_loop(lambda: EventWorld(capacity=1))
+    first_user = off_the_loop(lambda: world.member(name="Amara Okoye"))
+    second_user = off_the_loop(lambda: world.member(name="Ben Hughes"))
+    event_path = f"/events/{world.event.pk}/"
+
+    first = browser_session().sign_in(first_user)
+    visit(first, "/events/")
+    axe(first.page)
+    first.page.get_by_role("link", name=world.event.title).click()
+    first.page.get_by_role("button", name="Register").click()
+    assert first.page.get_by_text("You have a seat.").first.is_visible()
+    axe(first.page)
+
+    second = browser_session().sign_in(second_user)
+    visit(second, event_path)
+    assert second.page.get_by_text("Full").first.is_visible()
+    second.page.get_by_role("button", name="Join the waiting list").click()
+    assert second.page.get_by_text("You are number 1 on the waiting list").is_visible()
+    axe(second.page)
+
+    first.page.get_by_role("button", name="Cancel my registration").click()
+    assert first.page.get_by_text("Your registration is cancelled").is_visible()
+
+    # The waiting member's open page shows the seat without a reload (a notice arrived).
+    expect(second.page.get_by_text("You have a seat.")).to_be_visible(timeout=15000)
+    visit(second, event_path)
+    assert second.page.get_by_text("You have a seat.").is_visible()
+    visit(second, "/events/mine/")
+    assert second.page.get_by_text("Confirmed").is_visible()
+    axe(second.page)
+
+    enrol_totp(world.facilitator)
+    facilitator = browser_session().sign_in(world.facilitator)
+    visit(facilitator, f"/events/{world.event.pk}/manage/")
+    axe(facilitator.page)
+    facilitator.page.get_by_label("Ben Hughes").check()
+    facilitator.page.get_by_role("button", name="Save attendance").click()
+    assert facilitator.page.get_by_text("Attendance saved.").is_visible()
+    assert facilitator.page.get_by_label("Ben Hughes").is_checked()
+    axe(facilitator.page)
+
+    from events.models import Registration
+
+    assert Registration.objects.get(event=world.event, user=second_user).attended
+    enrol_totp(world.steward)
+    steward = browser_session().sign_in(world.steward)
+    steward.page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/events/new/", event_path):
+        visit(steward, path)
+        axe(steward.page)
+        assert steward.page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    for session in (first, second, facilitator, steward):
+        assert session.console_errors == []
