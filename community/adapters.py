@@ -1,13 +1,36 @@
+import secrets
+
 from allauth.account.adapter import DefaultAccountAdapter
 
 INVITATION_SESSION_KEY = "confide_invitation_token"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up exists only through a valid invitation (DESIGN.md rule 1)."""
+    """Sign-up exists only through a valid invitation (DESIGN.md rule 1).
+
+    The invitation page (community.views.invitation) puts the token in the session and stashes
+    the invited address as verified (`stash_verified_email`), so allauth marks it verified
+    without sending a confirmation e-mail. The sign-up form fixes the address to it.
+    """
 
     def is_open_for_signup(self, request):
         from community import services
 
         token = request.session.get(INVITATION_SESSION_KEY)
         return bool(token) and services.find_usable_invitation(token) is not None
+
+    def populate_username(self, request, user):
+        """People sign in by e-mail; the username is a unique, meaningless internal handle."""
+        if not user.username:
+            user.username = f"member-{secrets.token_hex(8)}"
+
+    def save_user(self, request, user, form, commit=True):
+        from community import services
+
+        token = request.session.get(INVITATION_SESSION_KEY)
+        # The form checked the token against the address; check again inside the save.
+        invitation = services.check_invitation(token or "", form.cleaned_data.get("email"))
+        user = super().save_user(request, user, form, commit=True)
+        services.accept_invitation(invitation=invitation, user=user)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return user

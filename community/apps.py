@@ -4,6 +4,18 @@ from django.apps import AppConfig
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = "Community"
+    nav = [("Networks", "community:networks")]
 
     def ready(self):
-        from community import logging  # noqa: F401  (connects the failed sign-in logger)
+        from community import signals
+
+        signals.connect()
+
+    def can_see_notification_target(self, user, target):
+        """Notices about a network are shown and sent only while the user may enter it."""
+        from community import policies
+        from community.models import Network
+
+        if isinstance(target, Network):
+            return policies.is_member(user, target) or policies.is_steward(user, target)
+        return False

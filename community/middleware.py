@@ -1,3 +1,5 @@
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 
@@ -12,3 +14,70 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# Pages a person who must enrol may still open: enrolment itself, the re-authentication it asks
+# for first, the recovery codes shown after it, signing out, and the public pages.
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_reauthenticate",
+        "account_reauthenticate",
+        "account_logout",
+        "healthz",
+        "community:privacy",
+        "community:accessibility",
+    }
+)
+
+
+class TwoFactorEnrolmentMiddleware:
+    """Stewards, moderators, facilitators and members of networks that require it enrol TOTP
+    before any other page (DESIGN.md rule 10). allauth cannot make MFA compulsory; this does.
+
+    A signed-in user with a TOTP authenticator costs one query; one without costs the
+    authenticator query, one network query and each app's `requires_two_factor` hook.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name in TWO_FACTOR_EXEMPT_URL_NAMES:
+            return None
+        if request.path.startswith("/static/"):
+            return None
+        if not must_enrol(user):
+            return None
+        target = reverse("mfa_activate_totp")
+        if getattr(request, "htmx", False):
+            from django.http import HttpResponse
+
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+
+def must_enrol(user):
+    """True when the user must use TOTP and has none yet; cached on the user for the request."""
+    cached = getattr(user, "_confide_must_enrol", None)
+    if cached is None:
+        from allauth.mfa.models import Authenticator
+
+        from community import policies
+
+        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        cached = not has_totp and policies.requires_two_factor(user)
+        user._confide_must_enrol = cached
+    return cached

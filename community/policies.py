@@ -58,7 +58,12 @@ def is_moderator(user, network):
 
 
 def is_steward(user, network):
-    return _signed_in(user) and checker_for(user).has_perm("manage_network", network)
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        # guardian's checker says yes to superusers for everything; ask the grant tables.
+        return managed_networks(user).filter(pk=network.pk).exists()
+    return checker_for(user).has_perm("manage_network", network)
 
 
 def is_steward_anywhere(user):
@@ -156,6 +161,10 @@ def get_member_of_network(viewer, network, user_id):
     """A member's profile inside a network the viewer may enter; 404 otherwise."""
     from community.models import User
 
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        raise Http404("No such member.") from None
     user = (
         User.objects.filter(pk=user_id, groups=network.members_group, erased_at__isnull=True)
         .select_related("profile__organisation")
@@ -167,16 +176,29 @@ def get_member_of_network(viewer, network, user_id):
 
 
 def requires_two_factor(user):
-    """Stewards, moderators, facilitators and members of networks that ask for it."""
+    """Stewards, moderators, facilitators and members of networks that ask for it.
+
+    One query for the community's own roles (plus the user's group ids, shared with every
+    other policy), then each app's `requires_two_factor(user)` hook (events: facilitators).
+    """
     from django.apps import apps
+    from django.db.models import Q
 
     if not _signed_in(user):
         return False
-    if managed_networks(user).exists():
-        return True
-    if Network.objects.filter(moderators_group__in=group_ids(user)).exists():
-        return True
-    if member_networks(user).filter(requires_two_factor=True).exists():
+    groups = group_ids(user)
+    if Network.objects.filter(
+        Q(moderators_group__in=groups)
+        | Q(members_group__in=groups, requires_two_factor=True)
+        | Q(
+            networkuserobjectpermission__user=user,
+            networkuserobjectpermission__permission__codename="manage_network",
+        )
+        | Q(
+            networkgroupobjectpermission__group__in=groups,
+            networkgroupobjectpermission__permission__codename="manage_network",
+        )
+    ).exists():
         return True
     for config in apps.get_app_configs():
         check = getattr(config, "requires_two_factor", None)
@@ -197,3 +219,183 @@ def can_see_notification_target(user, notification):
     config = apps.get_app_config(notification.target_type.app_label)
     check = getattr(config, "can_see_notification_target", None)
     return bool(check and check(user, target))
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+def visible_members(viewer, network):
+    """The member directory of a network the viewer has entered: public profile fields only.
+
+    Ethnicity and lived experience are never listed here; the profile page asks
+    can_see_profile_field for each.
+    """
+    from community.models import User
+
+    return (
+        User.objects.filter(groups=network.members_group, erased_at__isnull=True)
+        .select_related("profile__organisation")
+        .order_by("profile__display_name", "pk")
+    )
+
+
+def visible_profile_fields(viewer, profile):
+    from community.models import Visibility
+
+    def allowed(visibility):
+        if visibility == Visibility.ONLY_ME:
+            return viewer.pk == profile.user_id
+        return can_see_profile_field(viewer, profile, visibility)
+
+    return {
+        "show_ethnicity": bool(profile.ethnicity) and allowed(profile.ethnicity_visibility),
+        "show_lived_experience": bool(profile.lived_experience)
+        and allowed(profile.lived_experience_visibility),
+    }
+
+
+def own_profile(user):
+    from community.models import Profile
+
+    return Profile.objects.filter(user=user).first()
+
+
+def pending_invitations_for(user):
+    """Invitations sent to the user's address that are still usable."""
+    from django.utils import timezone
+
+    from community.models import INVITATION_LIFETIME, Invitation
+
+    if not _signed_in(user) or not user.email:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        email__iexact=user.email,
+        accepted_at__isnull=True,
+        created_at__gt=timezone.now() - INVITATION_LIFETIME,
+    ).prefetch_related("networks")
+
+
+def my_pending_join_requests(user):
+    from community.models import JoinRequest
+
+    if not _signed_in(user):
+        return JoinRequest.objects.none()
+    return JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related(
+        "network"
+    )
+
+
+def my_answered_join_requests(user, days=30):
+    """The user's requests answered in the last month, with the steward's message."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.models import JoinRequest
+
+    if not _signed_in(user):
+        return JoinRequest.objects.none()
+    return (
+        JoinRequest.objects.filter(
+            user=user,
+            status__in=[JoinRequest.Status.APPROVED, JoinRequest.Status.DECLINED],
+            decided_at__gte=timezone.now() - timedelta(days=days),
+        )
+        .select_related("network")
+        .order_by("-decided_at")
+    )
+
+
+def networks_with_pending_requests(user):
+    """The steward's networks with join requests waiting, and how many."""
+    from django.db.models import Count, Q
+
+    return (
+        managed_networks(user)
+        .annotate(waiting=Count("join_requests", filter=Q(join_requests__status="pending")))
+        .filter(waiting__gt=0)
+        .order_by("name")
+    )
+
+
+def pending_join_requests(network):
+    from community.models import JoinRequest
+
+    return (
+        JoinRequest.objects.filter(network=network, status=JoinRequest.Status.PENDING)
+        .select_related("user__profile__organisation")
+        .order_by("created_at")
+    )
+
+
+def get_join_request_for_steward(user, network, request_id):
+    from community.models import JoinRequest
+
+    join_request = (
+        JoinRequest.objects.filter(pk=request_id, network=network).select_related("user").first()
+    )
+    if join_request is None or not is_steward(user, network):
+        raise Http404("No such request.")
+    return join_request
+
+
+def members_with_roles(network):
+    """Members of a network with `is_moderator` and `is_steward`, in one query."""
+    from django.db.models import Exists, OuterRef
+
+    from community.models import NetworkUserObjectPermission, User
+
+    moderators = User.groups.through.objects.filter(
+        user=OuterRef("pk"), group=network.moderators_group_id
+    )
+    stewards = NetworkUserObjectPermission.objects.filter(
+        user=OuterRef("pk"), content_object=network, permission__codename="manage_network"
+    )
+    return (
+        User.objects.filter(groups=network.members_group, erased_at__isnull=True)
+        .select_related("profile__organisation")
+        .annotate(is_moderator=Exists(moderators), is_steward=Exists(stewards))
+        .order_by("profile__display_name", "pk")
+    )
+
+
+def _with_actor_names(events):
+    """Audit events with `actor_name`: a display name, "Former member" or "The system"."""
+    from community.models import User
+
+    events = list(events)
+    ids = {e.actor_id for e in events if e.actor_id} | {
+        e.subject_user_id for e in events if e.subject_user_id
+    }
+    people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
+
+    def name(user_id):
+        if user_id is None:
+            return "The system"
+        person = people.get(user_id)
+        return person.display_name if person else "Former member"
+
+    for event in events:
+        event.actor_name = name(event.actor_id)
+        event.subject_name = name(event.subject_user_id) if event.subject_user_id else ""
+    return events
+
+
+def audit_trail_for_steward(network, limit=200):
+    """A network's audit trail, for its stewards (the view has checked that)."""
+    from community.models import AuditEvent
+
+    return _with_actor_names(AuditEvent.objects.filter(network=network)[:limit])
+
+
+def audit_events_about(user, limit=200):
+    """What the audit log holds about the user: acts by them or about them."""
+    from django.db.models import Q
+
+    from community.models import AuditEvent
+
+    return _with_actor_names(
+        AuditEvent.objects.filter(Q(subject_user_id=user.pk) | Q(actor_id=user.pk))
+        .select_related("network")
+        .distinct()[:limit]
+    )

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Stewards, moderators, facilitators and members of networks that require it enrol TOTP first.
+    "community.middleware.TwoFactorEnrolmentMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "community.middleware.PrivatePagesMiddleware",
@@ -208,6 +210,7 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Confide] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "community.forms.InvitedSignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Confide"
 MFA_ALLOW_UNVERIFIED_EMAIL = False
@@ -262,6 +265,11 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Confide <no-reply@confide.invalid>")
+# E-mail to files (the browser tests read invitations from them).
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+    }
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,12 +1,26 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.decorators import reauthentication_required
 from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from community import health, policies, services
+from community.adapters import INVITATION_SESSION_KEY
+from community.forms import (
+    AgreementForm,
+    DecisionForm,
+    EraseForm,
+    InviteForm,
+    JoinRequestForm,
+    NetworkForm,
+    ProfileForm,
+)
+from community.models import NetworkRole
 
 
 @login_not_required
@@ -36,7 +50,20 @@ def accessibility(request):
 
 
 def dashboard(request):
-    return render(request, "community/dashboard.html")
+    user = request.user
+    items = list(user.notifications.select_related("target_type")[:10])
+    return render(
+        request,
+        "community/dashboard.html",
+        {
+            "networks": list(policies.visible_networks(user).order_by("name")),
+            "invitations": list(policies.pending_invitations_for(user)),
+            "join_requests": list(policies.my_pending_join_requests(user)),
+            "answered_requests": list(policies.my_answered_join_requests(user)),
+            "requests_to_answer": list(policies.networks_with_pending_requests(user)),
+            "notices": [n for n in items if policies.can_see_notification_target(user, n)][:5],
+        },
+    )
 
 
 def network_home(request, slug):
@@ -96,3 +123,290 @@ def notification_open(request, pk):
         raise Http404("No such notice.")
     services.mark_notification_read(actor=request.user, notification=notification)
     return redirect(notification.url or "community:notifications")
+
+
+# Invitations ----------------------------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+def invitation(request, token):
+    """The e-mailed link: check it, then send the person to sign up with the invited address.
+
+    A used, expired, unknown or mismatched invitation gets a page saying what to do, never an
+    error. A signed-in person whose address matches joins the invited networks at once.
+    """
+    user = request.user
+    try:
+        invitation = services.check_invitation(token, user.email if user.is_authenticated else None)
+    except services.InvitationProblem as problem:
+        return render(request, "community/invitation_problem.html", {"problem": str(problem)})
+    if user.is_authenticated:
+        services.accept_invitation(invitation=invitation, user=user)
+        messages.success(request, "Invitation accepted.")
+        return redirect("community:dashboard")
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+    get_account_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect("account_signup")
+
+
+# Networks -------------------------------------------------------------------------------------
+
+
+def networks(request):
+    return render(
+        request,
+        "community/network_list.html",
+        {
+            "mine": list(policies.visible_networks(request.user).order_by("name")),
+            "listed": list(policies.discoverable_networks(request.user).order_by("name")),
+            "pending_ids": set(
+                policies.my_pending_join_requests(request.user).values_list("network_id", flat=True)
+            ),
+            "form": JoinRequestForm(),
+        },
+    )
+
+
+def network_join(request, slug):
+    network = policies.get_network_for_joining(request.user, slug)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_to_join(
+                actor=request.user, network=network, message=form.cleaned_data["message"]
+            )
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your request has been sent to the network's stewards.")
+        return redirect("community:networks")
+    return render(request, "community/network_join.html", {"network": network, "form": form})
+
+
+def _entered_network(request, slug):
+    """A network page: 404 unless the user may enter; None plus a redirect to the agreement."""
+    network = policies.get_network_for_member(request.user, slug)
+    if policies.needs_agreement(request.user, network):
+        return network, redirect("community:agreement", slug=network.slug)
+    return network, None
+
+
+def member_directory(request, slug):
+    network, response = _entered_network(request, slug)
+    if response:
+        return response
+    return render(
+        request,
+        "community/member_list.html",
+        {
+            "network": network,
+            "members": list(policies.visible_members(request.user, network)),
+            "is_steward": policies.is_steward(request.user, network),
+        },
+    )
+
+
+def member_profile(request, slug, user_id):
+    network, response = _entered_network(request, slug)
+    if response:
+        return response
+    member = policies.get_member_of_network(request.user, network, user_id)
+    profile = getattr(member, "profile", None)
+    fields = policies.visible_profile_fields(request.user, profile) if profile else {}
+    return render(
+        request,
+        "community/member_detail.html",
+        {"network": network, "member": member, "profile": profile, **fields},
+    )
+
+
+def profile_edit(request):
+    profile = policies.own_profile(request.user)
+    initial = {name: getattr(profile, name, "") for name in services.PROFILE_FIELDS}
+    if profile is not None:
+        initial["organisation"] = profile.organisation_id
+    else:
+        initial.update(ethnicity_visibility="only_me", lived_experience_visibility="only_me")
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(actor=request.user, **form.cleaned_data)
+        messages.success(request, "Your profile has been saved.")
+        return redirect("community:profile")
+    return render(request, "community/profile_form.html", {"form": form, "profile": profile})
+
+
+# Stewards -------------------------------------------------------------------------------------
+
+
+def steward_invite(request, slug):
+    network = policies.get_network_for_steward(request.user, slug)
+    form = InviteForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        role = NetworkRole.MODERATOR if form.cleaned_data["moderator"] else NetworkRole.MEMBER
+        try:
+            results = services.invite_many(
+                actor=request.user,
+                emails_text=form.cleaned_data["emails"],
+                networks=[network],
+                role=role,
+            )
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            form = InviteForm()
+    return render(
+        request,
+        "community/steward_invite.html",
+        {"network": network, "form": form, "results": results},
+    )
+
+
+def steward_requests(request, slug):
+    network = policies.get_network_for_steward(request.user, slug)
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            join_request = policies.get_join_request_for_steward(
+                request.user, network, form.cleaned_data["request_id"]
+            )
+            try:
+                services.decide_join_request(
+                    actor=request.user,
+                    join_request=join_request,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    reply=form.cleaned_data["reply"],
+                )
+            except services.CommunityError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Your answer has been sent.")
+        return redirect("community:steward_requests", slug=network.slug)
+    return render(
+        request,
+        "community/steward_requests.html",
+        {"network": network, "requests": list(policies.pending_join_requests(network))},
+    )
+
+
+def steward_members(request, slug):
+    network = policies.get_network_for_steward(request.user, slug)
+    if request.method == "POST":
+        member = policies.get_member_of_network(request.user, network, request.POST.get("user"))
+        try:
+            services.set_moderator(
+                actor=request.user,
+                network=network,
+                user=member,
+                moderator=request.POST.get("moderator") == "1",
+            )
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{member.display_name}'s role has been changed.")
+        return redirect("community:steward_members", slug=network.slug)
+    return render(
+        request,
+        "community/steward_members.html",
+        {"network": network, "members": list(policies.members_with_roles(network))},
+    )
+
+
+def steward_remove(request, slug, user_id):
+    network = policies.get_network_for_steward(request.user, slug)
+    member = policies.get_member_of_network(request.user, network, user_id)
+    if request.method == "POST":
+        try:
+            services.remove_member(actor=request.user, network=network, user=member)
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{member.display_name} is no longer a member.")
+        return redirect("community:steward_members", slug=network.slug)
+    return render(request, "community/steward_remove.html", {"network": network, "member": member})
+
+
+def steward_edit(request, slug):
+    network = policies.get_network_for_steward(request.user, slug)
+    details = NetworkForm(
+        request.POST if "save_details" in request.POST else None,
+        initial={
+            "name": network.name,
+            "description": network.description,
+            "listing": network.listing,
+            "requires_two_factor": network.requires_two_factor,
+        },
+        prefix="details",
+    )
+    agreement = AgreementForm(
+        request.POST if "save_agreement" in request.POST else None,
+        initial={"text": network.agreement},
+        prefix="agreement",
+    )
+    if request.method == "POST":
+        try:
+            if "save_details" in request.POST and details.is_valid():
+                services.update_network(actor=request.user, network=network, **details.cleaned_data)
+                messages.success(request, "The network's details have been saved.")
+                return redirect("community:steward_edit", slug=network.slug)
+            if "save_agreement" in request.POST and agreement.is_valid():
+                services.update_agreement(
+                    actor=request.user, network=network, text=agreement.cleaned_data["text"]
+                )
+                messages.success(request, "The new agreement is saved; members will accept it.")
+                return redirect("community:steward_edit", slug=network.slug)
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "community/steward_edit.html",
+        {"network": network, "details": details, "agreement": agreement},
+    )
+
+
+def steward_audit(request, slug):
+    network = policies.get_network_for_steward(request.user, slug)
+    return render(
+        request,
+        "community/steward_audit.html",
+        {"network": network, "events": policies.audit_trail_for_steward(network)},
+    )
+
+
+# My data --------------------------------------------------------------------------------------
+
+
+def my_activity(request):
+    return render(
+        request,
+        "community/activity_list.html",
+        {"events": policies.audit_events_about(request.user)},
+    )
+
+
+def my_data(request):
+    return render(request, "community/my_data.html")
+
+
+@reauthentication_required
+def my_data_export(request):
+    data = services.export_user_data(actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="confide-my-data.json"'
+    return response
+
+
+@reauthentication_required
+def my_data_erase(request):
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.erase_user(actor=request.user)
+        logout(request)
+        return redirect("community:erased")
+    return render(request, "community/erase_form.html", {"form": form})
+
+
+@login_not_required
+def erased(request):
+    return render(request, "community/erased.html")

@@ -112,15 +112,20 @@ FOUNDATION_ROUTES = [
     ),
     Route(
         "mfa_reauthenticate",
-        every(REDIRECT, anonymous=LOGIN),
-        note="without an authenticator there is nothing to re-enter",
+        {**every(REDIRECT, anonymous=LOGIN), "moderator": 200, "steward": 200},
+        note="without an authenticator there is nothing to re-enter; moderators and stewards "
+        "have TOTP (they must: community.middleware)",
     ),
     Route(
         "mfa_activate_totp",
         every(REDIRECT, anonymous=LOGIN),
         note="asks for the password again first (re-authentication)",
     ),
-    Route("mfa_deactivate_totp", every(404, anonymous=LOGIN)),
+    Route(
+        "mfa_deactivate_totp",
+        {**every(404, anonymous=LOGIN), "moderator": REDIRECT, "steward": REDIRECT},
+        note="with TOTP, allauth asks for the password again first",
+    ),
     Route("mfa_view_recovery_codes", every(404, anonymous=LOGIN)),
     Route(
         "mfa_generate_recovery_codes",

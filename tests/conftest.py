@@ -192,8 +192,12 @@ class BrowserSession:
 
 
 @pytest.fixture
-def browser_session(chromium, daphne_server, transactional_db):
-    """Make as many browser sessions as a test needs; all are closed afterwards."""
+def browser_session(chromium, daphne_server, django_db_reset_sequences):
+    """Make as many browser sessions as a test needs; all are closed afterwards.
+
+    The database is flushed between browser tests and its content types made again; resetting
+    the sequences gives them the same ids, so the long-lived daphne's cached ids stay true.
+    """
     sessions = []
 
     def make():

@@ -23,4 +23,8 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
             for key, name, *_ in demo.PEOPLE[:8]:
                 self.stdout.write(f"  {demo.email_for(key):32} {name} ({key})")
+            self.stdout.write(
+                "The steward, moderator and facilitator set up two-factor authentication "
+                "(an authenticator app) when they first sign in."
+            )
             self.stdout.write("Open http://127.0.0.1:8000/ and sign in.\n")

@@ -1,0 +1,137 @@
+"""Forms for the community pages. They validate input; the services decide and act."""
+
+from allauth.account.forms import SignupForm
+from allauth.core import context
+from django import forms
+
+from community.adapters import INVITATION_SESSION_KEY
+from community.models import BoardRole, Network, Organisation, Visibility
+
+
+class InvitedSignupForm(SignupForm):
+    """allauth's sign-up, with the e-mail address fixed to the one the invitation went to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = context.request
+        self.invited_email = request.session.get("account_verified_email") if request else None
+        field = self.fields["email"]
+        field.label = "E-mail address"
+        if self.invited_email:
+            field.initial = self.invited_email
+            field.widget.attrs["readonly"] = True
+            field.help_text = "The address your invitation was sent to. You sign in with it."
+
+    def clean_email(self):
+        from community import services
+
+        email = self.cleaned_data.get("email", "")
+        request = context.request
+        token = request.session.get(INVITATION_SESSION_KEY) if request else None
+        try:
+            services.check_invitation(token or "", email)
+        except services.InvitationProblem as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return super().clean_email()
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label="A note for the stewards (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Name shown to others", max_length=80)
+    pronouns = forms.CharField(label="Pronouns (optional)", max_length=40, required=False)
+    board_role = forms.ChoiceField(
+        label="Board role", choices=[("", "Not given"), *BoardRole.choices], required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="Not given",
+    )
+    bio = forms.CharField(
+        label="About you (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="You can use Markdown: *emphasis*, **strong**, lists and links.",
+    )
+    ethnicity = forms.CharField(
+        label="Ethnicity, in your own words (optional)", max_length=120, required=False
+    )
+    ethnicity_visibility = forms.ChoiceField(
+        label="Who can see your ethnicity", choices=Visibility.choices
+    )
+    lived_experience = forms.CharField(
+        label="Lived experience (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    lived_experience_visibility = forms.ChoiceField(
+        label="Who can see your lived experience", choices=Visibility.choices
+    )
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label="E-mail addresses",
+        help_text="One or more addresses, one a line or separated by commas.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+    )
+    moderator = forms.BooleanField(label="Invite them as moderators", required=False)
+
+
+class DecisionForm(forms.Form):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    reply = forms.CharField(
+        label="Message to the person (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NetworkForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    description = forms.CharField(
+        label="Description", required=False, max_length=4000, widget=forms.Textarea
+    )
+    listing = forms.ChoiceField(label="Who can find it", choices=Network.Listing.choices)
+    requires_two_factor = forms.BooleanField(
+        label="Members must use two-factor authentication", required=False
+    )
+
+
+class AgreementForm(forms.Form):
+    text = forms.CharField(
+        label="Safe-space agreement",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Saving a change asks every member to accept the new version.",
+    )
+
+
+ERASE_PHRASE = "erase my account"
+
+
+class EraseForm(forms.Form):
+    confirmation = forms.CharField(
+        label=f'Type "{ERASE_PHRASE}" to confirm',
+        max_length=40,
+    )
+
+    def clean_confirmation(self):
+        value = self.cleaned_data["confirmation"].strip().lower()
+        if value != ERASE_PHRASE:
+            raise forms.ValidationError(f'Type the words "{ERASE_PHRASE}" exactly.')
+        return value
