@@ -7,7 +7,7 @@ class CommunityConfig(AppConfig):
     nav = [("Networks", "community:networks")]
 
     def ready(self):
-        from community import signals
+        from community import logging, signals  # noqa: F401  (logging: the failed sign-in log)
 
         signals.connect()
 
