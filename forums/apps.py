@@ -3,3 +3,45 @@ from django.apps import AppConfig
 
 class ForumsConfig(AppConfig):
     name = "forums"
+    verbose_name = "Forums"
+    nav = [("Practice library", "forums:library"), ("Search forums", "forums:search")]
+
+    def ready(self):
+        from community import notices
+
+        notices.register("forum_reply", "A new reply in a discussion you follow.")
+        notices.register("forum_mention", "Someone mentioned you in a forum discussion.")
+        notices.register("forum_flag", "A post in a network you moderate has been flagged.")
+        notices.register(
+            "forum_topic_pending", "A new topic is waiting for approval in a network you moderate."
+        )
+        notices.register("forum_topic_approved", "A moderator approved your new topic.")
+        notices.register("forum_post_hidden", "A moderator hid one of your posts.")
+        notices.register(
+            "forum_reveal", "A moderator has seen who wrote one of your anonymous posts, and why."
+        )
+        notices.register(
+            "forum_suspended", "A moderator has paused your posting in a network for a while."
+        )
+
+    # Hooks read by the community app -------------------------------------------------------
+
+    def network_section(self, request, network):
+        from forums.views import network_section
+
+        return network_section(request, network)
+
+    def export_user_data(self, user):
+        from forums.data import export_user_data
+
+        return export_user_data(user)
+
+    def erase_user_data(self, user):
+        from forums.data import erase_user_data
+
+        erase_user_data(user)
+
+    def can_see_notification_target(self, user, target):
+        from forums.policies import can_see_notification_target
+
+        return can_see_notification_target(user, target)

@@ -1,14 +1,114 @@
 """Access-table rows for this app's routes (see tests/access_table.py) and their objects.
 
 `build(world)` adds this app's objects to the shared world (one person in each role around
-an unlisted network `world.network` and a listed one `world.listed`).
+an unlisted network `world.network` and a listed one `world.listed`). The steward runs the
+network but is not a member: stewards never read members' conversations.
 """
 
 from tests.access_table import LOGIN, REDIRECT, Route, every, inside_network, signed_in  # noqa: F401
 
 
 def build(world):
-    pass
+    from forums import services
+
+    world.forum = services.create_forum(
+        actor=world.steward,
+        network=world.network,
+        name="Leading on race equality",
+        slug="leading",
+        allow_anonymous=True,
+    )
+    world.topic = services.create_topic(
+        actor=world.member,
+        forum=world.forum,
+        title="Moving our board from inclusion to discrimination",
+        body="How did you start?",
+        anonymous=True,
+    )
+    world.post = world.topic.posts.get()
+    services.edit_post(actor=world.member, post=world.post, body="How did your board start?")
+    world.reply = services.reply(actor=world.moderator, topic=world.topic, body="We began small.")
+    world.flag = services.flag_post(actor=world.member, post=world.reply, reason="other")
+    world.reveal = services.reveal_author(
+        actor=world.moderator, post=world.post, reason="A safeguarding concern."
+    )
 
 
-ROUTES = []
+def forum_page(member=200, moderator=None):
+    """Inside a forum: members and moderators of its network; the steward and outsiders get 404."""
+    return {
+        "anonymous": LOGIN,
+        "outsider": 404,
+        "member": member,
+        "moderator": member if moderator is None else moderator,
+        "steward": 404,
+    }
+
+
+def moderators_only(answer=200):
+    return forum_page(member=404, moderator=answer)
+
+
+def topic(w):
+    return {"pk": w.topic.pk}
+
+
+def own_post(w):
+    return {"pk": w.post.pk}
+
+
+def others_post(w):
+    return {"pk": w.reply.pk}
+
+
+ROUTES = [
+    Route("forums:library", signed_in()),
+    Route("forums:search", signed_in(), extra={"data": {"q": "board"}}),
+    Route(
+        "forums:network_forums",
+        inside_network(),
+        kwargs=lambda w: {"slug": w.network.slug},
+        note="the steward sees the list, which is empty for them",
+    ),
+    Route("forums:moderation", moderators_only(), kwargs=lambda w: {"slug": w.network.slug}),
+    Route("forums:forum", forum_page(), kwargs=lambda w: {"pk": w.forum.pk}),
+    Route("forums:topic_create", forum_page(), kwargs=lambda w: {"pk": w.forum.pk}),
+    Route("forums:topic", forum_page(), kwargs=topic),
+    Route("forums:topic_watch", forum_page(REDIRECT), kwargs=topic, method="post"),
+    Route("forums:topic_moderate", moderators_only(REDIRECT), kwargs=topic, method="post"),
+    Route("forums:post", forum_page(REDIRECT), kwargs=own_post),
+    Route(
+        "forums:post_edit",
+        forum_page(member=200, moderator=404),
+        kwargs=own_post,
+        note="only the author edits",
+    ),
+    Route(
+        "forums:post_delete",
+        forum_page(member=REDIRECT, moderator=404),
+        kwargs=own_post,
+        method="post",
+    ),
+    Route("forums:post_react", forum_page(REDIRECT), kwargs=others_post, method="post"),
+    Route(
+        "forums:post_flag",
+        forum_page(member=200, moderator=404),
+        kwargs=others_post,
+        note="nobody flags their own post",
+    ),
+    Route("forums:post_hide", moderators_only(), kwargs=own_post),
+    Route("forums:post_reveal", moderators_only(), kwargs=own_post),
+    Route("forums:post_revisions", moderators_only(), kwargs=own_post),
+    Route(
+        "forums:flag_handle",
+        moderators_only(REDIRECT),
+        kwargs=lambda w: {"pk": w.flag.pk},
+        method="post",
+    ),
+    Route(
+        "forums:reveal",
+        forum_page(),
+        kwargs=lambda w: {"pk": w.reveal.pk},
+        note="the revealed author and the moderator who revealed",
+    ),
+]

@@ -1,0 +1,117 @@
+"""The live topic page: new, edited, hidden and deleted posts, resumable by sequence number."""
+
+from channels.db import database_sync_to_async
+from django.http import Http404
+
+from community.consumers import CLOSE_NOT_FOUND, CLOSE_REVOKED, UserConnectionConsumer
+from forums import policies
+from forums.models import Post, Topic
+from forums.services import topic_group
+
+REPLAY_LIMIT = 200
+
+
+class TopicConsumer(UserConnectionConsumer):
+    """Joins the topic's group; every post it sends is checked and rendered for this user."""
+
+    async def accept_connection(self):
+        self.topic_id = self.scope["url_route"]["kwargs"]["topic_id"]
+        network_id = await database_sync_to_async(self._load)()
+        if network_id is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.network_id = network_id
+        self.group = topic_group(self.topic_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    def _load(self):
+        try:
+            topic = policies.get_topic_for_member(self.user, self.topic_id)
+        except Http404:
+            return None
+        return topic.forum.network_id
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await super().disconnect(code)
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or content.get("type") != "resume":
+            await self.send_json({"type": "error", "message": "Unknown message."})
+            return
+        try:
+            last_seq = max(0, int(content.get("last_seq", 0)))
+        except (TypeError, ValueError):
+            await self.send_json({"type": "error", "message": "last_seq must be a number."})
+            return
+        messages = await database_sync_to_async(self._replay)(last_seq)
+        if messages is None:
+            await self.close(code=CLOSE_REVOKED)
+            return
+        for message in messages:
+            await self.send_json(message)
+
+    async def notification_new(self, event):
+        """The user's group also carries the notification bell: not for this page."""
+
+    async def forum_post(self, event):
+        message = await database_sync_to_async(self._render_one)(event["post_id"])
+        if message is None:
+            await self.close(code=CLOSE_REVOKED)
+        elif message:
+            await self.send_json(message)
+
+    # Database side ------------------------------------------------------------------------
+
+    def _topic_if_allowed(self):
+        """Permissions change during a connection: ask again, fresh, before every send."""
+        policies.forget(self.user)
+        topic = Topic.objects.select_related("forum__network").filter(pk=self.topic_id).first()
+        if topic is None or not policies.can_view_topic(self.user, topic):
+            return None
+        return topic
+
+    def _message(self, topic, post, can_moderate):
+        from forums.views import render_post
+
+        return {
+            "type": "post",
+            "seq": post.seq,
+            "post_id": post.pk,
+            "html": render_post(self.user, topic, post, can_moderate),
+        }
+
+    def _render_one(self, post_id):
+        topic = self._topic_if_allowed()
+        if topic is None:
+            return None
+        post = (
+            Post.objects.select_related("author__profile").filter(pk=post_id, topic=topic).first()
+        )
+        if post is None:
+            return {}
+        return self._message(topic, post, policies.can_moderate_forum(self.user, topic.forum))
+
+    def _replay(self, last_seq):
+        topic = self._topic_if_allowed()
+        if topic is None:
+            return None
+        can_moderate = policies.can_moderate_forum(self.user, topic.forum)
+        posts = (
+            Post.objects.filter(topic=topic, seq__gt=last_seq)
+            .select_related("author__profile")
+            .order_by("seq")[:REPLAY_LIMIT]
+        )
+        # An edited post takes a new number and leaves a hole where it was; a "snapshot" line
+        # tells the client that everything up to a number is accounted for, so holes are not gaps.
+        messages, previous = [], last_seq
+        for post in posts:
+            if post.seq > previous + 1:
+                messages.append({"type": "snapshot", "seq": post.seq - 1})
+            messages.append(self._message(topic, post, can_moderate))
+            previous = post.seq
+        if topic.last_seq > previous and len(messages) < REPLAY_LIMIT:
+            messages.append({"type": "snapshot", "seq": topic.last_seq})
+        return messages

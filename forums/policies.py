@@ -1,0 +1,321 @@
+"""Who may read, post in and moderate which forum, and what each person sees (DESIGN.md).
+
+Permissions live in guardian's direct-foreign-key tables (ForumGroupObjectPermission,
+ForumUserObjectPermission). Lists join on those tables in the database; single objects read the
+user's grants on one forum in one query, cached on the user object for the request or the
+WebSocket connection. Deny by default: no model-level grant and no superuser opens a forum.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from community import policies as community_policies
+from community.policies import group_ids
+from forums.models import (
+    Forum,
+    ForumGroupObjectPermission,
+    ForumUserObjectPermission,
+    Post,
+    Reveal,
+    Suspension,
+    Topic,
+    TopicKind,
+)
+
+VIEW, POST, MODERATE = "view_forum", "post_in_forum", "moderate_forum"
+
+
+def _signed_in(user):
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not getattr(user, "erased_at", None)
+    )
+
+
+def _cache(user):
+    cache = getattr(user, "_forum_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._forum_perm_cache = cache
+    return cache
+
+
+def forget(user):
+    """Drop every cached answer for this user (permissions change during a connection)."""
+    community_policies.forget_cached_permissions(user)
+    for attr in ("_forum_perm_cache", "_forum_suspensions"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def _grants_query(user, forum_ids):
+    groups = ForumGroupObjectPermission.objects.filter(
+        group_id__in=group_ids(user), content_object_id__in=forum_ids
+    ).values_list("content_object_id", "permission__codename")
+    users = ForumUserObjectPermission.objects.filter(
+        user_id=user.pk, content_object_id__in=forum_ids
+    ).values_list("content_object_id", "permission__codename")
+    return groups.union(users, all=True)
+
+
+def prefetch_forum_perms(user, forums):
+    """Read the user's grants on many forums in one query (for lists)."""
+    if not _signed_in(user):
+        return
+    cache = _cache(user)
+    wanted = [f.pk for f in forums if f.pk not in cache]
+    if not wanted:
+        return
+    for pk in wanted:
+        cache[pk] = set()
+    for forum_id, codename in _grants_query(user, wanted):
+        cache[forum_id].add(codename)
+
+
+def forum_perms(user, forum):
+    if not _signed_in(user):
+        return frozenset()
+    cache = _cache(user)
+    if forum.pk not in cache:
+        prefetch_forum_perms(user, [forum])
+    return frozenset(cache[forum.pk])
+
+
+def _with_perm(queryset, user, codename, prefix=""):
+    """Filter forums (or rows reached through `prefix`) in the database by a grant."""
+    if not _signed_in(user):
+        return queryset.none()
+    forum_ref = OuterRef(f"{prefix}pk" if not prefix else prefix.rstrip("_") + "_id")
+    by_group = ForumGroupObjectPermission.objects.filter(
+        content_object_id=forum_ref,
+        group_id__in=group_ids(user),
+        permission__codename=codename,
+        permission__content_type__app_label="forums",
+    )
+    by_user = ForumUserObjectPermission.objects.filter(
+        content_object_id=forum_ref,
+        user_id=user.pk,
+        permission__codename=codename,
+        permission__content_type__app_label="forums",
+    )
+    return queryset.filter(Q(Exists(by_group)) | Q(Exists(by_user)))
+
+
+# Forums ---------------------------------------------------------------------------------------
+
+
+def visible_forums(user):
+    return _with_perm(Forum.objects.all(), user, VIEW)
+
+
+def moderated_forums(user):
+    return _with_perm(Forum.objects.all(), user, MODERATE)
+
+
+def can_view_forum(user, forum):
+    return VIEW in forum_perms(user, forum)
+
+
+def can_moderate_forum(user, forum):
+    perms = forum_perms(user, forum)
+    return VIEW in perms and MODERATE in perms
+
+
+def suspension_for(user, network):
+    """The member's current suspension from posting in a network, or None."""
+    cache = getattr(user, "_forum_suspensions", None)
+    if cache is None:
+        cache = user._forum_suspensions = {}
+    if network.pk not in cache:
+        cache[network.pk] = (
+            Suspension.objects.filter(network=network, user=user, until__gt=timezone.now())
+            .order_by("-until")
+            .first()
+        )
+    return cache[network.pk]
+
+
+def can_post_in_forum(user, forum):
+    perms = forum_perms(user, forum)
+    if VIEW not in perms or POST not in perms:
+        return False
+    return suspension_for(user, forum.network) is None
+
+
+def get_forum_for_member(user, pk):
+    """The forum if the user may read it; 404 for missing and forbidden alike."""
+    forum = Forum.objects.select_related("network").filter(pk=pk).first()
+    if forum is None or not can_view_forum(user, forum):
+        raise Http404("No such forum.")
+    return forum
+
+
+def forums_in_network(user, network):
+    return visible_forums(user).filter(network=network)
+
+
+# Topics ---------------------------------------------------------------------------------------
+
+
+def can_view_topic(user, topic):
+    if not can_view_forum(user, topic.forum):
+        return False
+    return topic.is_approved or topic.author_id == user.pk or can_moderate_forum(user, topic.forum)
+
+
+def can_reply(user, topic):
+    if not can_post_in_forum(user, topic.forum) or not topic.is_approved:
+        return False
+    return not topic.is_locked or can_moderate_forum(user, topic.forum)
+
+
+def get_topic_for_member(user, pk):
+    topic = Topic.objects.select_related("forum__network").filter(pk=pk).first()
+    if topic is None or not can_view_topic(user, topic):
+        raise Http404("No such topic.")
+    return topic
+
+
+def get_topic_for_moderator(user, pk):
+    topic = get_topic_for_member(user, pk)
+    if not can_moderate_forum(user, topic.forum):
+        raise Http404("No such topic.")
+    return topic
+
+
+def visible_topics(user, forum):
+    """A forum's topics in page order: pinned first, then the latest activity."""
+    topics = Topic.objects.filter(forum=forum)
+    if not can_moderate_forum(user, forum):
+        topics = topics.filter(Q(is_approved=True) | Q(author_id=user.pk))
+    return topics.order_by("-is_pinned", "-last_activity_at", "-id")
+
+
+def library_topics(user):
+    """Case studies in every forum the member can read, across networks."""
+    return _with_perm(
+        Topic.objects.filter(kind=TopicKind.CASE_STUDY, is_approved=True), user, VIEW, "forum__"
+    )
+
+
+# Posts ----------------------------------------------------------------------------------------
+
+
+def get_post_for_member(user, pk):
+    post = Post.objects.select_related("topic__forum__network").filter(pk=pk).first()
+    if post is None or not can_view_topic(user, post.topic):
+        raise Http404("No such post.")
+    return post
+
+
+def can_edit_post(user, post):
+    return (
+        post.author_id == user.pk
+        and not post.is_deleted
+        and not post.is_hidden
+        and can_view_topic(user, post.topic)
+        and (not post.topic.is_locked or can_moderate_forum(user, post.topic.forum))
+    )
+
+
+def can_flag_post(user, post):
+    return post.author_id != user.pk and not post.is_deleted and can_view_topic(user, post.topic)
+
+
+def can_react(user, post):
+    return (
+        post.author_id != user.pk
+        and not post.is_deleted
+        and not post.is_hidden
+        and can_view_topic(user, post.topic)
+    )
+
+
+def can_reveal(user, post):
+    return post.is_anonymous and can_moderate_forum(user, post.topic.forum)
+
+
+def get_post_for_moderator(user, pk):
+    post = get_post_for_member(user, pk)
+    if not can_moderate_forum(user, post.topic.forum):
+        raise Http404("No such post.")
+    return post
+
+
+def searchable_posts(user):
+    """Posts a member may find by their words: readable, shown, in approved topics."""
+    return _with_perm(
+        Post.objects.filter(
+            hidden_at__isnull=True, deleted_at__isnull=True, topic__is_approved=True
+        ),
+        user,
+        VIEW,
+        "topic__forum__",
+    )
+
+
+def revealed_post_ids(user, posts):
+    """Anonymous posts among `posts` whose author this moderator has revealed (to them only)."""
+    ids = [p.pk for p in posts if p.is_anonymous]
+    if not ids or not _signed_in(user):
+        return {}
+    return dict(
+        Reveal.objects.filter(moderator=user, post_id__in=ids)
+        .select_related("post__author__profile")
+        .values_list("post_id", "post__author__profile__display_name")
+    )
+
+
+def get_reveal_for_viewer(user, pk):
+    """A reveal: its moderator and the revealed author may read it; nobody else."""
+    reveal = Reveal.objects.select_related("post__topic__forum__network").filter(pk=pk).first()
+    if reveal is None or user.pk not in (reveal.moderator_id, reveal.post.author_id):
+        raise Http404("No such notice.")
+    if reveal.moderator_id == user.pk and not can_moderate_forum(user, reveal.post.topic.forum):
+        raise Http404("No such notice.")
+    return reveal
+
+
+# Names ----------------------------------------------------------------------------------------
+
+
+def author_label(viewer, post, revealed=None):
+    """What a viewer sees as the author: never the real name of an anonymous post."""
+    if post.is_anonymous:
+        if viewer is not None and post.author_id == viewer.pk:
+            return "You (anonymous)"
+        label = f"Anonymous member {post.pseudonym}" if post.pseudonym else "Anonymous member"
+        if revealed and post.pk in revealed:
+            return f"{label} (revealed to you: {revealed[post.pk] or 'Former member'})"
+        return label
+    return post.author.display_name
+
+
+def topic_author_label(viewer, topic):
+    if topic.is_anonymous:
+        if viewer is not None and topic.author_id == viewer.pk:
+            return "You (anonymous)"
+        return "Anonymous member 1"
+    return topic.author.display_name
+
+
+# Notifications ---------------------------------------------------------------------------------
+
+
+def can_see_notification_target(user, target):
+    if isinstance(target, Post):
+        return can_view_topic(user, target.topic)
+    if isinstance(target, Topic):
+        return can_view_topic(user, target)
+    if isinstance(target, Reveal):
+        return target.post.author_id == user.pk
+    if isinstance(target, Forum):
+        return can_view_forum(user, target)
+    return False
+
+
+def can_moderate_network(user, network):
+    return moderated_forums(user).filter(network=network).exists()

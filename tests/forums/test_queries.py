@@ -1,0 +1,78 @@
+"""The forum list, a topic list and a topic page use a fixed number of queries.
+
+The views are called directly, so the count is the page's own work (the site's middleware adds
+the same few queries to every page whatever its rows).
+"""
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from community.models import User
+from forums import services, views
+from forums.models import Forum
+from tests.factories import add_member, make_user
+
+MAX_QUERIES = 12
+
+
+def grow(space, size):
+    people = [add_member(space.network, make_user()) for _ in range(3)]
+    for i in range(size // 5):
+        services.create_forum(
+            actor=None,
+            network=space.network,
+            name=f"Forum {size}-{i}",
+            slug=f"f{size}-{i}",
+            allow_anonymous=True,
+        )
+    for i in range(size):
+        space.topic(user=people[i % 3], title=f"Topic {i}", anonymous=i % 2 == 0)
+    topic = space.topic(user=space.author, title="Long one", anonymous=True)
+    for i in range(size - 1):
+        post = services.reply(
+            actor=people[i % 3] if i % 4 else space.author,
+            topic=topic,
+            body=f"Reply {i} @Peter Peer",
+            anonymous=i % 2 == 0,
+        )
+        if i % 5 == 0:
+            services.toggle_reaction(actor=space.peer, post=post, kind="thanks")
+    services.reveal_author(actor=space.moderator, post=topic.posts.first(), reason="Needed")
+    return topic
+
+
+def request_as(user):
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(pk=user.pk)
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def queries(fn, user):
+    request = request_as(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = fn(request)
+    return len(captured.captured_queries), response
+
+
+@pytest.mark.parametrize("viewer", ["peer", "moderator"])
+def test_forum_list_topic_list_and_topic_page_use_fixed_queries(space, viewer):
+    user = getattr(space, viewer)
+    counts = {}
+    for size in (5, 50):
+        topic = grow(space, size)
+        forum_list, html = queries(lambda r: views.network_section(r, space.network), user)
+        if viewer == "moderator":
+            assert html.count("<li>") == Forum.objects.filter(network=space.network).count()
+        topic_list, response = queries(lambda r: views.forum_detail(r, space.forum.pk), user)
+        assert response.status_code == 200
+        topic_page, response = queries(lambda r, pk=topic.pk: views.topic_detail(r, pk), user)
+        assert response.status_code == 200
+        assert response.content.count(b'class="card forum-post"') == size
+        counts[size] = (forum_list, topic_list, topic_page)
+    assert counts[5] == counts[50], counts
+    assert max(counts[50]) <= MAX_QUERIES, counts
