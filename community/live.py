@@ -19,7 +19,9 @@ def send_after_commit(group, message):
         if layer is not None:
             async_to_sync(layer.group_send)(group, message)
 
-    transaction.on_commit(send)
+    # robust: the bell failing (Redis down) must not undo or fail what is already committed;
+    # clients catch up by sequence number when they reconnect.
+    transaction.on_commit(send, robust=True)
 
 
 def revoke_user_connections(user_id, reason="revoked"):

@@ -1,1 +1,7 @@
-websocket_urlpatterns = []
+from django.urls import path
+
+from events.live.consumers import LiveSessionConsumer
+
+websocket_urlpatterns = [
+    path("ws/events/<int:event_id>/live/", LiveSessionConsumer.as_asgi()),
+]

@@ -473,6 +473,10 @@ def cancel_registration(*, actor, event):
     if was_confirmed and event.status == Event.Status.PUBLISHED:
         _promote(event, now=now)
     _broadcast_seats(event)
+    # Someone who gave up their place leaves the live session at once, not at their next message.
+    from events.live.services import revoke_live_access
+
+    revoke_live_access(user_id=actor.pk, event_id=event.pk)
     return registration
 
 

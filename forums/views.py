@@ -450,8 +450,10 @@ def post_hide(request, pk):
     if request.method == "POST":
         form = forms.ReasonForm(request.POST)
         hide = request.POST.get("action") != "unhide"
+        # Validate first, so the form that is shown again keeps what was typed and its errors.
+        reason_given = form.is_valid()
         try:
-            if hide and not form.is_valid():
+            if hide and not reason_given:
                 raise services.ForumError("Write a reason for hiding the post.")
             services.set_post_hidden(
                 actor=request.user,
@@ -460,7 +462,6 @@ def post_hide(request, pk):
                 reason=form.cleaned_data.get("reason", "") if hide else "",
             )
         except services.ForumError as error:
-            form = forms.ReasonForm()
             _form_error(form, error)
             status = 400
         else:

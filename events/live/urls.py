@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from events.live import views
 
 app_name = "live"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:event_id>/live/", views.session_page, name="session"),
+]

@@ -1,0 +1,290 @@
+"""Live-session fan-out: our consumer against a bare relay on the same channel layer.
+
+    createdb -h 127.0.0.1 -U postgres confide_live_bench   # once
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/confide_live_bench \
+    REDIS_URL=redis://127.0.0.1:6379/0 CHANNELS_PREFIX=livebench \
+    .venv/bin/python bench/live_fanout.py [--clients 50 100 200] [--rate 20] [--seconds 10] \
+        [--layer core|pubsub] [--sweep 20 40 60 80]
+
+Starts two daphne processes for each application (ours: community.asgi, with the session
+cookie, policy, database write and log row per message; the relay: bench/live_relay.py, no
+auth and no database), connects N `websockets` clients split across the two processes to one
+session, sends chat at a fixed total rate from the clients in turn, and prints delivery
+latency (median, p99, max), deliveries per second and lost deliveries for both, with the
+ratios ours/relay. `--sweep` raises the rate with the largest client count and reports where
+our p99 passes 500 ms.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import websockets  # noqa: E402
+
+MARK = re.compile(r"bench-(\d+)-(\d+)")
+
+
+def setup_django(layer):
+    # Production mode (DEBUG off) for the bench process and the daphne processes alike; they
+    # share the secret key so the session cookies made here sign in there.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-for-live-fanout-0123456789")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE",
+        "bench.live_pubsub_settings" if layer == "pubsub" else "community.settings",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+class World:
+    """A network, a facilitator and enough members; a fresh registered event per run."""
+
+    def __init__(self, size):
+        from community.models import Profile
+        from tests.factories import UserFactory, add_member, make_network, make_user
+
+        stamp = int(time.time())
+        self.steward = make_user(
+            display_name="Bench Steward",
+            username=f"bench-{stamp}-s",
+            email=f"bench-{stamp}-s@x.example",
+        )
+        self.network = make_network(steward=self.steward, slug=f"bench-{stamp}")
+        self.facilitator = add_member(
+            self.network,
+            make_user(
+                display_name="Bench Facilitator",
+                username=f"bench-{stamp}-f",
+                email=f"bench-{stamp}-f@x.example",
+            ),
+        )
+        self.members = []
+        for i in range(size):
+            user = UserFactory(username=f"bench-{stamp}-{i}", email=f"bench-{stamp}-{i}@x.example")
+            Profile.objects.create(user=user, display_name=f"Member {i}")
+            self.members.append(add_member(self.network, user))
+        self.cookies = [self.cookie(u) for u in self.members]
+
+    @staticmethod
+    def cookie(user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    def event(self, count):
+        from django.utils import timezone
+
+        from events import services as event_services
+        from events.live import services
+
+        start = timezone.now() + timedelta(days=1)
+        event = event_services.create_event(
+            actor=self.steward,
+            networks=[self.network],
+            title="Fan-out bench",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=1000,
+            facilitators=[self.facilitator],
+            publish=True,
+        )
+        for user in self.members[:count]:
+            event_services.register(actor=user, event=event)
+        services.change_state(actor=self.facilitator, event=event, state="live")
+        return event
+
+
+def start_daphne(module, port, env):
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), module],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    import urllib.request
+
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            return process
+        except urllib.error.HTTPError:
+            return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"daphne {module} on {port} did not start")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def run_load(urls, cookies, rate, seconds, ours):
+    """Connect, send `rate` messages a second for `seconds`, collect delivery latencies."""
+    sockets = []
+    for i, url in enumerate(urls):
+        headers = {"Origin": "http://127.0.0.1"}
+        if cookies:
+            headers["Cookie"] = f"sessionid={cookies[i]}"
+        sockets.append(await websockets.connect(url, additional_headers=headers, max_queue=None))
+    sent = {}
+    latencies = []
+    received = [0]
+    errors = []
+    closed = []
+
+    async def reader(socket):
+        try:
+            async for raw in socket:
+                if "bench-" not in raw:
+                    if raw.startswith('{"type": "error"') or raw.startswith('{"type":"error"'):
+                        errors.append(raw)
+                    continue
+                found = MARK.search(raw)
+                if found:
+                    key = found.group(0)
+                    at = sent.get(key)
+                    if at is not None:
+                        latencies.append(time.perf_counter() - at)
+                        received[0] += 1
+        except websockets.exceptions.ConnectionClosed as closing:
+            closed.append(closing.rcvd.code if closing.rcvd else None)
+        else:
+            closed.append(socket.close_code)
+
+    readers = [asyncio.create_task(reader(s)) for s in sockets]
+    await asyncio.sleep(2)  # let snapshots and presence settle
+    total = int(rate * seconds)
+    started = time.perf_counter()
+    for n in range(total):
+        due = started + n / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        key = f"bench-{n}-{int(due * 1000)}"
+        socket = sockets[n % len(sockets)]
+        sent[key] = time.perf_counter()
+        text = json.dumps({"type": "chat.send", "text": key}) if ours else key
+        await socket.send(text)
+    await asyncio.sleep(3)  # drain
+    elapsed = time.perf_counter() - started
+    if errors or closed:
+        print(
+            f"  ({len(errors)} error frames, e.g. {errors[:1]}; {len(closed)} closed: {closed[:5]})"
+        )
+    for socket in sockets:
+        await socket.close()
+    for task in readers:
+        task.cancel()
+    expected = total * len(sockets)
+    latencies.sort()
+    ms = [x * 1000 for x in latencies] or [float("nan")]
+    return {
+        "sent": total,
+        "deliveries": received[0],
+        "lost": expected - received[0],
+        "median": statistics.median(ms),
+        "p99": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
+        "max": ms[-1],
+        "per_s": received[0] / max(elapsed - 3, 0.001),
+    }
+
+
+def show(label, r):
+    print(
+        f"  {label:<6} median {r['median']:7.1f} ms  p99 {r['p99']:7.1f} ms  max {r['max']:7.1f} ms"
+        f"  {r['per_s']:7.0f} deliveries/s  lost {r['lost']}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, nargs="+", default=[50, 100, 200])
+    parser.add_argument("--rate", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
+    parser.add_argument("--sweep", type=float, nargs="*", default=[])
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith(
+        "postgres"
+    ):
+        sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: see the docstring.")
+    setup_django(args.layer)
+    world = World(max(args.clients))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+    }
+    ports = {"ours": [free_port(), free_port()], "relay": [free_port(), free_port()]}
+    processes = [start_daphne("community.asgi:application", p, env) for p in ports["ours"]]
+    processes += [start_daphne("bench.live_relay:application", p, env) for p in ports["relay"]]
+    print(
+        f"layer: {args.layer}; two daphne processes each; rate {args.rate:g} msg/s "
+        f"for {args.seconds:g} s"
+    )
+    try:
+
+        def run(count, rate):
+            event = world.event(count)
+            ours_urls = [
+                f"ws://127.0.0.1:{ports['ours'][i % 2]}/ws/events/{event.pk}/live/"
+                for i in range(count)
+            ]
+            relay_urls = [f"ws://127.0.0.1:{ports['relay'][i % 2]}/ws/relay/" for i in range(count)]
+            ours = asyncio.run(run_load(ours_urls, world.cookies[:count], rate, args.seconds, True))
+            relay = asyncio.run(run_load(relay_urls, None, rate, args.seconds, False))
+            return ours, relay
+
+        for count in args.clients:
+            ours, relay = run(count, args.rate)
+            print(f"{count} clients, {args.rate:g} msg/s:")
+            show("ours", ours)
+            show("relay", relay)
+            print(
+                f"  ratio ours/relay: median {ours['median'] / relay['median']:.2f}x, "
+                f"p99 {ours['p99'] / relay['p99']:.2f}x, "
+                f"deliveries/s {ours['per_s'] / relay['per_s']:.2f}x"
+            )
+        for rate in args.sweep:
+            ours, relay = run(max(args.clients), rate)
+            print(f"sweep {max(args.clients)} clients, {rate:g} msg/s:")
+            show("ours", ours)
+            show("relay", relay)
+            if ours["p99"] > 500:
+                print(f"  our p99 passes 500 ms at {rate:g} msg/s")
+                break
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

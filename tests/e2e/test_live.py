@@ -1,0 +1,141 @@
+"""The live session in Chromium: a facilitator and two participants, in three browsers."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import enrol_totp
+from tests.live.conftest import LiveWorld
+
+pytestmark = pytest.mark.browser
+
+
+def off_the_loop(function, *args):
+    """Run set-up in another thread: Playwright's loop runs in this one, and services that
+    broadcast after commit call async_to_sync, which refuses to run inside a running loop."""
+    from django.db import connection
+
+    def run():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def make_world():
+    lw = LiveWorld()
+    enrol_totp(lw.facilitator)
+    return lw
+
+
+def open_room(session, event):
+    response = session.page.goto(f"/events/{event.pk}/live/")
+    assert response.status == 200
+    expect(session.page.locator("[data-live-state]")).to_have_text("Connected")
+    return session.page
+
+
+def test_a_facilitated_session_from_start_to_breakout_rooms_and_back(browser_session, axe):
+    lw = off_the_loop(make_world)
+    fac = open_room(browser_session().sign_in(lw.facilitator), lw.event)
+    alice = open_room(browser_session().sign_in(lw.alice), lw.event)
+    bola = open_room(browser_session().sign_in(lw.bola), lw.event)
+    pages = (fac, alice, bola)
+    for page in pages:
+        axe(page)
+    assert alice.get_by_role("heading", name="Run the session").count() == 0
+
+    # Open the session.
+    fac.get_by_role("button", name="Start the session").click()
+    for page in pages:
+        expect(page.locator("[data-session-state]")).to_have_text("Live")
+    expect(alice.locator("[data-presence] li")).to_have_count(3)
+
+    # Chat: Enter sends; the others see it and hear it announced.
+    alice.get_by_label("Your message").fill("We publish our *WRES* data each quarter")
+    alice.get_by_label("Your message").press("Enter")
+    expect(bola.locator("[data-chat] li").last).to_contain_text("Alice Adeyemi")
+    expect(bola.locator("[data-chat] em")).to_have_text("WRES")
+    expect(bola.locator("[data-announce]")).to_contain_text("Alice Adeyemi says:")
+    for page in pages:
+        axe(page)
+
+    # A hand, raised and called on.
+    bola.get_by_role("button", name="Raise my hand").click()
+    expect(bola.get_by_role("button", name="Lower my hand")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    fac.get_by_role("button", name="Call on Bola Brown").click()
+    expect(bola.locator("[data-called]")).to_have_text("You have been called on. Please go ahead.")
+    expect(bola.locator("[data-announce-urgent]")).to_have_text(
+        "You have been called on. Please go ahead."
+    )
+    for page in pages:
+        axe(page)
+
+    # An anonymous question, upvoted by someone else.
+    alice.get_by_label("Your question").fill("How do we keep this going after the session?")
+    alice.get_by_label("Ask anonymously").check()
+    alice.get_by_role("button", name="Ask").click()
+    question = bola.locator("[data-questions] li").first
+    expect(question).to_contain_text("Anonymous · 0 votes")
+    expect(question).not_to_contain_text("Alice")
+    question.get_by_role("button", name="Upvote").click()
+    expect(fac.locator("[data-questions] li").first).to_contain_text("1 vote")
+    for page in pages:
+        axe(page)
+
+    # A poll with live tallies.
+    fac.get_by_text("Create a poll").click()
+    fac.get_by_label("Poll question").fill("Which action first?")
+    fac.get_by_label("Options, one on each line").fill("Data\nCulture")
+    fac.get_by_role("button", name="Create poll").click()
+    fac.get_by_role("button", name="Open poll").click()
+    alice.get_by_role("radio", name="Culture").check()
+    alice.get_by_role("button", name="Vote", exact=True).click()
+    expect(fac.locator("[data-polls]")).to_contain_text("1 person has voted.")
+    expect(bola.locator("[data-polls]")).to_contain_text("1 person has voted.")
+    for page in pages:
+        axe(page)
+
+    # Two breakout rooms, and everyone back.
+    fac.get_by_label("Number of rooms").fill("2")
+    fac.get_by_role("button", name="Create rooms").click()
+    expect(fac.locator("[data-rooms-visit] option")).to_have_count(3)
+    fac.get_by_role("button", name="Assign people at random").click()
+    expect(fac.locator("[data-presence]")).to_contain_text("Room")
+    fac.get_by_role("button", name="Open rooms").click()
+    for page in (alice, bola):
+        expect(page.locator("[data-room-banner]")).to_have_text(re.compile(r"You are in Room \d"))
+    assert (
+        alice.locator("[data-room-banner]").text_content()
+        != bola.locator("[data-room-banner]").text_content()
+    )
+    alice.get_by_label("Your message").fill("Just our room")
+    alice.get_by_label("Your message").press("Enter")
+    expect(alice.locator("[data-chat] li").last).to_contain_text("Just our room")
+    for page in pages:
+        axe(page)
+    fac.get_by_role("button", name="Bring everyone back").click()
+    for page in (alice, bola):
+        expect(page.locator("[data-room-banner]")).to_be_hidden()
+        expect(page.locator("[data-chat]")).to_contain_text("We publish our")
+    expect(bola.locator("[data-chat]")).not_to_contain_text("Just our room")
+    for page in pages:
+        axe(page)
+
+
+def test_the_room_works_at_320_pixels(browser_session, axe):
+    lw = off_the_loop(make_world)
+    alice_session = browser_session().sign_in(lw.alice)
+    alice_session.page.set_viewport_size({"width": 320, "height": 640})
+    page = open_room(alice_session, lw.event)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320
+    axe(page)
+    assert alice_session.console_errors == []
