@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from community.fields import SanitisedHTMLField
+
 INVITATION_LIFETIME = timedelta(days=14)
 
 
@@ -101,7 +103,7 @@ class Profile(models.Model):
     )
     pronouns = models.CharField(max_length=40, blank=True)
     bio = models.TextField(blank=True, max_length=4000)
-    bio_html = models.TextField(blank=True, editable=False)
+    bio_html = SanitisedHTMLField()
     ethnicity = models.CharField("ethnicity, in your own words", max_length=120, blank=True)
     ethnicity_visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.ONLY_ME
@@ -123,11 +125,11 @@ class Network(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True, max_length=4000)
-    description_html = models.TextField(blank=True, editable=False)
+    description_html = SanitisedHTMLField()
     listing = models.CharField(max_length=10, choices=Listing.choices, default=Listing.UNLISTED)
     requires_two_factor = models.BooleanField(default=False)
     agreement = models.TextField("safe-space agreement", blank=True, max_length=8000)
-    agreement_html = models.TextField(blank=True, editable=False)
+    agreement_html = SanitisedHTMLField()
     agreement_version = models.PositiveIntegerField(default=1)
     members_group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
     moderators_group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from community.fields import SanitisedHTMLField
 from community.models import Network
 
 
@@ -28,7 +29,7 @@ class Event(models.Model):
     networks = models.ManyToManyField(Network, related_name="events")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=8000)
-    description_html = models.TextField(blank=True, editable=False)
+    description_html = SanitisedHTMLField()
     # Stored in UTC (USE_TZ); shown in Europe/London.
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

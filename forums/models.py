@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from community.fields import SanitisedHTMLField
 from community.models import Network, OrganisationKind, PracticeArea
 
 
@@ -15,7 +16,7 @@ class Forum(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60)
     description = models.TextField(blank=True, max_length=2000)
-    description_html = models.TextField(blank=True, editable=False)
+    description_html = SanitisedHTMLField()
     position = models.PositiveIntegerField(default=0)
     # None: the network's members. Otherwise a narrower group (and the network's moderators).
     audience = models.ForeignKey(
@@ -114,7 +115,7 @@ class Post(models.Model):
     is_anonymous = models.BooleanField(default=False)
     pseudonym = models.PositiveIntegerField(null=True, blank=True)
     source = models.TextField(max_length=20000)
-    html = models.TextField(editable=False)
+    html = SanitisedHTMLField()
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -151,7 +152,7 @@ class PostRevision(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     source = models.TextField()
-    html = models.TextField()
+    html = SanitisedHTMLField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

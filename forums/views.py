@@ -491,8 +491,7 @@ def post_reveal(request, pk):
                 actor=request.user, post=post, reason=form.cleaned_data["reason"]
             )
         except services.ForumError as error:
-            form = forms.ReasonForm()
-            _form_error(form, error)
+            _form_error(form, error)  # the bound form keeps what was typed
             status = 400
         else:
             return redirect("forums:reveal", pk=reveal.pk)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from community.fields import SanitisedHTMLField
 from community.models import BoardRole, OrganisationKind, PracticeArea, Region
 
 PROPOSAL_LIFETIME = timedelta(days=14)
@@ -47,7 +48,7 @@ class MentorProfile(models.Model):
     lived_experience = models.TextField(blank=True, max_length=2000)
     lived_experience_consent = models.BooleanField(default=False)
     bio = models.TextField(blank=True, max_length=4000)
-    bio_html = models.TextField(blank=True, editable=False)
+    bio_html = SanitisedHTMLField()
     excluded_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -91,7 +92,7 @@ class MentoringRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_requests"
     )
     goals = models.TextField(max_length=3000)
-    goals_html = models.TextField(blank=True, editable=False)
+    goals_html = SanitisedHTMLField()
     focus_areas = models.JSONField(default=list)  # up to 3 PracticeArea codes, in order
     wants_lived_experience = models.BooleanField(default=False)
     wants_same_org_kind = models.BooleanField(default=False)
@@ -233,7 +234,7 @@ class Meeting(models.Model):
     date = models.DateField()
     minutes = models.PositiveSmallIntegerField()
     summary = models.TextField(blank=True, max_length=3000)  # shared by the two people
-    summary_html = models.TextField(blank=True, editable=False)
+    summary_html = SanitisedHTMLField()
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -251,7 +252,7 @@ class PrivateNote(models.Model):
     )
     writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=5000)
-    body_html = models.TextField(blank=True, editable=False)
+    body_html = SanitisedHTMLField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -134,11 +134,14 @@ class DaphneServer:
                 self.process.kill()
 
 
-@pytest.fixture(scope="session")
-def daphne_server(django_db_setup, django_db_blocker):
-    """A real daphne process serving the test database (HTTP and WebSockets)."""
-    with django_db_blocker.unblock():
-        server = DaphneServer().start()
+@pytest.fixture
+def daphne_server(transactional_db):
+    """A real daphne process serving the test database (HTTP and WebSockets).
+
+    One per test: the database is flushed between tests and its content types made again with
+    new ids, which a longer-lived server would still hold in its cache.
+    """
+    server = DaphneServer().start()
     yield server
     server.stop()
 
@@ -192,12 +195,8 @@ class BrowserSession:
 
 
 @pytest.fixture
-def browser_session(chromium, daphne_server, django_db_reset_sequences):
-    """Make as many browser sessions as a test needs; all are closed afterwards.
-
-    The database is flushed between browser tests and its content types made again; resetting
-    the sequences gives them the same ids, so the long-lived daphne's cached ids stay true.
-    """
+def browser_session(chromium, daphne_server):
+    """Make as many browser sessions as a test needs; all are closed afterwards."""
     sessions = []
 
     def make():

@@ -14,9 +14,16 @@ from tests.factories import PASSWORD, make_user
 ROUTES = all_routes()
 SIGNED_IN_ROLES = ("outsider", "member", "moderator", "steward")
 
-# Tables a GET may touch: the session itself, allauth's session list (last seen), the rate-limit
-# free cache, and the read mark on a notice opened from its e-mail link (idempotent).
-GET_MAY_CHANGE = {"django_session", "usersessions_usersession", "community_notification"}
+# Tables a GET may touch: the session itself, allauth's session list (last seen), the read mark
+# on a notice opened from its e-mail link, and the read marks of forum topics (all idempotent).
+GET_MAY_CHANGE = {
+    "django_session",
+    "usersessions_usersession",
+    "community_notification",
+    "forums_readstate",
+}
+# Rows a GET may add: the audit of a moderator reading a post's earlier versions (issue 4).
+GET_MAY_ADD = {"community_auditevent": "verb NOT LIKE 'forum.moderator_%%'"}
 
 
 def url_for(route, world):
@@ -44,7 +51,8 @@ def table_fingerprint():
             table = model._meta.db_table
             if table in GET_MAY_CHANGE or model._meta.proxy:
                 continue
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+            where = f" WHERE {GET_MAY_ADD[table]}" if table in GET_MAY_ADD else ""
+            cursor.execute(f'SELECT * FROM "{table}"{where}')  # noqa: S608
             rows = cursor.fetchall()
             fingerprint[table] = (len(rows), hash(tuple(sorted(map(repr, rows)))))
     return fingerprint

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from community.fields import SanitisedHTMLField
 from events.models import Event
 
 USER = settings.AUTH_USER_MODEL
@@ -106,7 +107,7 @@ class ChatMessage(models.Model):
     )
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(max_length=2000)
-    text_html = models.TextField()
+    text_html = SanitisedHTMLField()
     hidden = models.BooleanField(default=False)
     seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -123,7 +124,7 @@ class Question(models.Model):
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     anonymous = models.BooleanField(default=False)
     text = models.TextField(max_length=1000)
-    text_html = models.TextField()
+    text_html = SanitisedHTMLField()
     votes = models.PositiveIntegerField(default=0)
     answered = models.BooleanField(default=False)
     pinned = models.BooleanField(default=False)

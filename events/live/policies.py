@@ -42,5 +42,6 @@ def get_session_for_attendee(user, event_id):
     event = event_policies.get_event_for_attendee(user, event_id)
     if live_role(user, event) is None:
         raise Http404("No such event.")
-    session, _ = LiveSession.objects.get_or_create(event=event)
+    # Reading the page makes nothing: the row appears when a facilitator first acts.
+    session = LiveSession.objects.filter(event=event).first() or LiveSession(event=event)
     return event, session

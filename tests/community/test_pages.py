@@ -47,7 +47,7 @@ def test_a_steward_approves_and_declines_requests(world, client):
     second = services.request_to_join(actor=other, network=world.listed)
     client.force_login(world.steward)
     page = client.get(reverse("community:steward_requests", args=[world.listed.slug]))
-    assert asker.display_name in page.content.decode()
+    assert escape(asker.display_name) in page.content.decode()
     url = reverse("community:steward_requests", args=[world.listed.slug])
     client.post(url, {"request_id": first.pk, "decision": "approve", "reply": ""})
     client.post(url, {"request_id": second.pk, "decision": "decline", "reply": "Not this year."})

@@ -35,6 +35,8 @@ def build(world):
         ends_at=start + timedelta(hours=1),
     )
     world.event_attendee = add_member(world.network, make_user(display_name="Kwame Attendee"))
+    # The leak probe: an event of a closed network is invisible outside it.
+    world.protect("Using WRES data at board level", "member", "moderator", "steward")
     world.event_registration = services.register(actor=world.event_attendee, event=world.event)
 
 

@@ -32,6 +32,10 @@ def build(world):
     world.reveal = services.reveal_author(
         actor=world.moderator, post=world.post, reason="A safeguarding concern."
     )
+    # The leak probe: what is said in the forum stays with those who may read it.
+    world.protect(world.topic.title, "member", "moderator")
+    world.protect("We began small.", "member", "moderator")
+    world.protect("A safeguarding concern.", "member", "moderator")
 
 
 def forum_page(member=200, moderator=None):

@@ -31,6 +31,12 @@ def build(world):
     world.proposal = services.propose_mentor(
         actor=world.member, request=world.mentoring_request, mentor=profile
     )
+    services.add_private_note(
+        actor=world.member, relationship=world.relationship, body="Secret-private-note-of-mentee"
+    )
+    # The leak probe: a private note reaches its writer only; goals only the two people.
+    world.protect("Secret-private-note-of-mentee", "member")
+    world.protect("Use our WRES data.", "member", "moderator")
 
 
 def only(role, answer=200):
