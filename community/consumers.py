@@ -4,6 +4,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from community import live
+from community.middleware import must_enrol
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REVOKED = 4403
@@ -22,6 +23,10 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        # The two-factor rule holds for sockets as for pages: enrol first (DESIGN.md rule 10).
+        if await database_sync_to_async(must_enrol)(self.user):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_group = live.user_group(self.user.pk)

@@ -89,8 +89,13 @@ def enrol_totp(user):
     Stewards, moderators and facilitators are sent to enrol before any other page, so browser
     tests that sign in as them enrol first. `totp_code(secret)` gives the current code.
     """
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        return get_adapter().decrypt(existing.data["secret"])
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret

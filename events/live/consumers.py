@@ -212,6 +212,8 @@ class LiveSessionConsumer(UserConnectionConsumer):
             event, session = policies.get_session_for_attendee(self.user, event_id)
         except Http404:
             return False
+        if session.pk is None:
+            session = services.ensure_session(event=event)
         self.event, self.session_id = event, session.pk
         self.network_ids = set(event.networks.values_list("pk", flat=True))
         return True

@@ -117,6 +117,11 @@ def _presence(session, kind, data):
     )
 
 
+def ensure_session(*, event):
+    """The event's live session row, made on the first connection to it."""
+    return LiveSession.objects.get_or_create(event=event)[0]
+
+
 def _locked_session(event):
     session = LiveSession.objects.select_for_update().filter(event=event).first()
     if session is None:

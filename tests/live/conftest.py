@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.live import services
-from tests.factories import add_member, make_network, make_user
+from tests.factories import add_member, enrol_totp, make_network, make_user
 
 HEADERS = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
 
@@ -22,8 +22,10 @@ class LiveWorld:
 
     def __init__(self):
         self.steward = make_user(display_name="Grace Steward")
+        enrol_totp(self.steward)  # stewards must use two-factor (DESIGN.md rule 10)
         self.network = make_network(steward=self.steward, slug="live-chairs")
         self.facilitator = add_member(self.network, make_user(display_name="Femi Facilitator"))
+        enrol_totp(self.facilitator)  # facilitators must use two-factor (DESIGN.md rule 10)
         self.alice = add_member(self.network, make_user(display_name="Alice Adeyemi"))
         self.bola = add_member(self.network, make_user(display_name="Bola Brown"))
         self.unregistered = add_member(self.network, make_user(display_name="Uma Unregistered"))
