@@ -26,7 +26,9 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         # The two-factor rule holds for sockets as for pages: enrol first (DESIGN.md rule 10).
+        # Accepted, then closed with a code, so live.js on the enrolment page stops quietly.
         if await database_sync_to_async(must_enrol)(self.user):
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_group = live.user_group(self.user.pk)

@@ -215,7 +215,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Confide"
 MFA_ALLOW_UNVERIFIED_EMAIL = False
 MFA_PASSKEY_LOGIN_ENABLED = False
-USERSESSIONS_TRACK_ACTIVITY = True
+# The session list shows where and when each session began; tracking every request's "last
+# seen" would cost a read and a write on every page, for every member.
+USERSESSIONS_TRACK_ACTIVITY = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True

@@ -148,3 +148,35 @@ def test_the_admin_sign_in_goes_through_allauth(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_steward_without_totp_cannot_open_a_websocket_until_enrolled():
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.test import Client
+
+    from community.asgi import application
+    from tests.factories import enrol_totp, make_network, make_user
+
+    steward = await sync_to_async(make_user)()
+    await sync_to_async(make_network)(steward=steward, slug="two-factor-sockets")
+    client = Client()
+    await sync_to_async(client.force_login)(steward)
+    headers = [
+        (b"origin", b"http://127.0.0.1"),
+        (b"host", b"127.0.0.1"),
+        (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
+    ]
+
+    refused = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    await refused.connect()
+    assert await refused.receive_output() == {"type": "websocket.close", "code": 4401}
+    await refused.disconnect()
+
+    await sync_to_async(enrol_totp)(steward)
+    allowed = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+    connected, _ = await allowed.connect()
+    assert connected
+    assert await allowed.receive_json_from() == {"type": "unread", "count": 0}
+    await allowed.disconnect()
