@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,24 @@ def browser_session(chromium, daphne_server):
     yield make
     for session in sessions:
         session.close()
+
+
+def off_loop(fn, *args, **kwargs):
+    """Run set-up in another thread once Chromium is running.
+
+    Playwright keeps an event loop in the test's thread, and the services ring the live layer
+    with async_to_sync after commit, which refuses to run in a thread that has a loop.
+    """
+    from django.db import connection
+
+    def run():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

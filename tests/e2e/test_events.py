@@ -1,38 +1,13 @@
 """Events in Chromium on a live daphne: register, waitlist, cancel, promotion, attendance."""
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import BrowserSession, DaphneServer
+from tests.conftest import off_loop
 from tests.events.conftest import EventWorld
 from tests.factories import enrol_totp
 
 pytestmark = pytest.mark.browser
-
-
-def off_the_loop(make):
-    """Set up through the real services in another thread: Playwright's event loop runs in this
-    one, and the services ring the live layer with async_to_sync after commit."""
-    from django.db import connection
-
-    box = {}
-
-    def run():
-        try:
-            box["value"] = make()
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            box["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def visit(session, path):
@@ -41,31 +16,12 @@ def visit(session, path):
     return response
 
 
-@pytest.fixture
-def browser_session(chromium, transactional_db):
-    """Like the shared fixture, but on a daphne of its own started after this test's data base
-    flush: a long-lived server keeps ContentType ids cached from before the flush, and guardian's
-    steward lookups in it then miss."""
-    server = DaphneServer().start()
-    sessions = []
-
-    def make():
-        session = BrowserSession(chromium, server.url)
-        sessions.append(session)
-        return session
-
-    yield make
-    for session in sessions:
-        session.close()
-    server.stop()
-
-
 def test_waitlisted_member_gets_the_seat_when_the_first_cancels_and_facilitator_marks_attendance(
     browser_session, axe
 ):
-    world = off_the_loop(lambda: EventWorld(capacity=1))
-    first_user = off_the_loop(lambda: world.member(name="Amara Okoye"))
-    second_user = off_the_loop(lambda: world.member(name="Ben Hughes"))
+    world = off_loop(lambda: EventWorld(capacity=1))
+    first_user = off_loop(lambda: world.member(name="Amara Okoye"))
+    second_user = off_loop(lambda: world.member(name="Ben Hughes"))
     event_path = f"/events/{world.event.pk}/"
 
     first = browser_session().sign_in(first_user)

@@ -1,29 +1,14 @@
 """Forums in Chromium: an anonymous reply arrives live, is flagged, hidden and revealed."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from community.models import NetworkRole
 from forums import services
+from tests.conftest import off_loop
 from tests.factories import add_member, enrol_totp, make_network, make_user
 from tests.xss_corpus import PAYLOADS
 
 pytestmark = pytest.mark.browser
-
-
-def off_loop(fn, *args):
-    """Services broadcast with async_to_sync, which cannot run in Playwright's event-loop thread."""
-    from django.db import connection
-
-    def run():
-        try:
-            return fn(*args)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def visit(session, path):

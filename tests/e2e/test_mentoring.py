@@ -1,39 +1,15 @@
 """Mentoring in Chromium: request, explained suggestions, proposal, acceptance, meetings, and
 a steward's cohort run; axe on every page."""
 
-import threading
-
 import pytest
 from django.utils import timezone
 
 from mentoring import services
+from tests.conftest import off_loop
 from tests.factories import OrganisationFactory
 from tests.mentoring.conftest import People
 
 pytestmark = pytest.mark.browser
-
-
-def off_the_loop(make):
-    """Run set-up through the real services in another thread: Playwright's event loop runs in
-    this one, and the services ring the live layer with async_to_sync after commit."""
-    from django.db import connection
-
-    box = {}
-
-    def run():
-        try:
-            box["value"] = make()
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            box["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 def go(session, path, axe):
@@ -53,7 +29,7 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
         )
         return people, mentor, people.member("Aisha Rahman")
 
-    people, mentor, mentee_user = off_the_loop(setup)
+    people, mentor, mentee_user = off_loop(setup)
 
     # The mentee asks and sees suggestions with reasons.
     mentee = browser_session().sign_in(mentee_user)
@@ -98,7 +74,7 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
     axe(mentee.page)
 
     # A steward previews a cohort for another open request and confirms it.
-    off_the_loop(lambda: people.request(people.member("Samuel Osei"), focus_areas=["hr_processes"]))
+    off_loop(lambda: people.request(people.member("Samuel Osei"), focus_areas=["hr_processes"]))
     steward = browser_session().sign_in(people.steward)
     go(steward, "/mentoring/steward/cohort/", axe)
     steward.page.get_by_label("As many people matched as possible, then the best score").check()
@@ -112,7 +88,7 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
 
     for session in (mentee, mentor_session, steward):
         assert session.console_errors == []
-    figures = off_the_loop(lambda: services.figures(actor=people.steward))
+    figures = off_loop(lambda: services.figures(actor=people.steward))
     assert figures["active_relationships"] == 1
 
 
@@ -122,7 +98,7 @@ def test_mentoring_pages_work_at_320_pixels_wide(browser_session, axe):
         people.mentor("Nkechi Adebayo")
         return people.member()
 
-    member = browser_session().sign_in(off_the_loop(setup))
+    member = browser_session().sign_in(off_loop(setup))
     member.page.set_viewport_size({"width": 320, "height": 640})
     for path in (
         "/mentoring/",
