@@ -236,3 +236,63 @@ def test_the_person_who_asked_sees_the_stewards_answer(world, client):
     page = client.get(reverse("community:dashboard")).content.decode()
     assert "was declined" in page
     assert "Try again in spring." in page
+
+
+def test_every_xss_payload_in_a_bio_and_a_display_name_renders_inert(world, client):
+    """Profile pages show the bio (stored HTML) and the name (escaped text) of a member."""
+    import re
+
+    from community import services
+    from tests.xss_corpus import PAYLOADS, assert_inert
+
+    client.force_login(world.moderator)
+    url = reverse("community:member_profile", args=[world.network.slug, world.member.pk])
+    for payload in PAYLOADS:
+        services.update_profile(actor=world.member, bio=payload, display_name=payload[:80])
+        page = client.get(url).content.decode()
+        main = re.search(r'<main id="main".*?</main>', page, re.S).group(0)
+        inner = re.sub(r'^<main id="main" class="page" tabindex="-1">|</main>$', "", main)
+        assert_inert(
+            inner,
+            tags={
+                "p",
+                "br",
+                "em",
+                "strong",
+                "ul",
+                "ol",
+                "li",
+                "blockquote",
+                "code",
+                "pre",
+                "a",
+                "h1",
+                "h2",
+                "h3",
+                "div",
+                "dl",
+                "dt",
+                "dd",
+                "span",
+                "section",
+                "nav",
+            },
+            attributes={
+                "a": {"href", "rel", "aria-current"},
+                "*": {
+                    "class",
+                    "id",
+                    "aria-label",
+                    "aria-labelledby",
+                    "hidden",
+                    "type",
+                    "name",
+                    "value",
+                    "method",
+                    "action",
+                    "for",
+                    "alt",
+                },
+            },
+            allow_relative_urls=True,
+        )
