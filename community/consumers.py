@@ -61,6 +61,14 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
     async def send_error(self, message):
         await self.send_json({"type": "error", "message": message})
 
+    # Every connection hears its user's group; a bell meant for another kind of connection
+    # is ignored here rather than crashing it (Channels closes a consumer on a missing handler).
+    async def notification_new(self, event):
+        pass
+
+    async def live_revoke(self, event):
+        pass
+
     async def connection_revoke(self, event):
         await self.close(code=CLOSE_REVOKED)
 

@@ -123,10 +123,6 @@ def get_network_for_steward(user, slug):
     return network
 
 
-def can_manage_network(user, network):
-    return is_steward(user, network)
-
-
 def can_create_network(user):
     return _signed_in(user) and user.has_perm("community.add_network")
 

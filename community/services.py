@@ -220,16 +220,6 @@ def remove_member(*, actor, network, user):
 
 
 @transaction.atomic
-def leave_network(*, actor, network):
-    if not policies.is_member(actor, network):
-        raise CommunityError("You are not a member of this network.")
-    actor.groups.remove(network.members_group, network.moderators_group)
-    policies.forget_cached_permissions(actor)
-    audit(actor=actor, verb="membership.leave", target=network, network=network, subject=actor)
-    live.revoke_network_connections(actor.pk, network.pk)
-
-
-@transaction.atomic
 def set_moderator(*, actor, network, user, moderator):
     _require_steward(actor, network)
     if not policies.is_member(user, network):

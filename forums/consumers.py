@@ -53,9 +53,6 @@ class TopicConsumer(UserConnectionConsumer):
         for message in messages:
             await self.send_json(message)
 
-    async def notification_new(self, event):
-        """The user's group also carries the notification bell: not for this page."""
-
     async def forum_post(self, event):
         message = await database_sync_to_async(self._render_one)(event["post_id"])
         if message is None:

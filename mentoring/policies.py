@@ -156,10 +156,6 @@ def get_relationship_for_party(user, pk):
     return relationship
 
 
-def is_mentor_in(user, relationship):
-    return relationship.mentor.user_id == user.pk
-
-
 def can_change_relationship(user, relationship):
     return relationship.is_current and (
         relationship.mentee_id == user.pk or relationship.mentor.user_id == user.pk

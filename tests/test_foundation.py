@@ -230,3 +230,35 @@ def test_sentinel_settings_give_the_channel_layer_a_sentinel_host_with_the_same_
     assert host["sentinels"] == [["10.0.0.1", 26379], ["10.0.0.2", 26379]]
     assert host["master_name"] == "confide"
     assert host["socket_timeout"] is None and host["max_connections"] >= 1000
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_bell_meant_for_another_kind_of_connection_does_not_close_this_one():
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+    from django.test import Client
+
+    from community import live, services
+    from tests.factories import make_user
+
+    user = await sync_to_async(make_user)()
+    client = Client()
+    await sync_to_async(client.force_login)(user)
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/notifications/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+            (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
+        ],
+    )
+    assert (await communicator.connect())[0]
+    assert await communicator.receive_json_from() == {"type": "unread", "count": 0}
+    # A cancelled registration tells every connection of the user; this one is not live.
+    await get_channel_layer().group_send(
+        live.user_group(user.pk), {"type": "live.revoke", "event_id": 1}
+    )
+    await sync_to_async(services.notify)(user=user, kind="added_to_network", url="/")
+    assert await communicator.receive_json_from() == {"type": "unread", "count": 1}
+    await communicator.disconnect()

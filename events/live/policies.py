@@ -33,10 +33,6 @@ def live_role(user, event):
     return PARTICIPANT
 
 
-def can_facilitate(user, event):
-    return live_role(user, event) == FACILITATOR
-
-
 def get_session_for_attendee(user, event_id):
     """The event and its live session, or 404 for missing, forbidden and removed alike."""
     event = event_policies.get_event_for_attendee(user, event_id)
