@@ -1,15 +1,25 @@
 import json
+import logging
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from community import live
 from community.middleware import must_enrol
+from community.outage import DATABASE_DOWN
 
+logger = logging.getLogger("confide.outage")
+
+CLOSE_TRY_AGAIN = 4503  # like HTTP 503: live.js retries anything outside 4400-4499
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REVOKED = 4403
 CLOSE_NOT_FOUND = 4404
 MAX_FRAME_BYTES = 8 * 1024
+UNAVAILABLE = (
+    "Confide is briefly unavailable, so that was not done. "
+    "Please try again when the page shows Connected."
+)
 
 
 class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
@@ -19,6 +29,22 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
     """
 
     network_id = None
+
+    async def dispatch(self, message):
+        """A database outage mid-handler: say what was not done, then let the client reconnect.
+
+        Without this the consumer dies with 1011 and the person is not told their message was
+        dropped; with it they see an error, the client shows "reconnecting" and retries.
+        """
+        try:
+            await super().dispatch(message)
+        except DATABASE_DOWN as error:
+            logger.error("database unavailable on %s: %s", message["type"], type(error).__name__)
+            if message["type"] == "websocket.disconnect":
+                raise StopConsumer() from None
+            if message["type"] == "websocket.receive":
+                await self.send_error(UNAVAILABLE, _parsed(message.get("text")))
+            await self.close(code=CLOSE_TRY_AGAIN)
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -58,8 +84,12 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.receive_json(content, **kwargs)
 
-    async def send_error(self, message):
-        await self.send_json({"type": "error", "message": message})
+    async def send_error(self, message, content=None):
+        """An error frame; `request` names the message it answers, so the page can restore it."""
+        frame = {"type": "error", "message": message}
+        if isinstance(content, dict) and isinstance(content.get("type"), str):
+            frame["request"] = content["type"][:40]
+        await self.send_json(frame)
 
     # Every connection hears its user's group; a bell meant for another kind of connection
     # is ignored here rather than crashing it (Channels closes a consumer on a missing handler).
@@ -75,6 +105,13 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
     async def connection_revoke_network(self, event):
         if self.network_id is not None and event["network_id"] == self.network_id:
             await self.close(code=CLOSE_REVOKED)
+
+
+def _parsed(text):
+    try:
+        return json.loads(text or "")
+    except (ValueError, RecursionError):
+        return None
 
 
 class NotificationConsumer(UserConnectionConsumer):

@@ -1,9 +1,11 @@
-"""PostgreSQL restarted under load: clean 503s during the outage, recovery, nothing lost.
+"""PostgreSQL restarted under load: clean 503s and "reconnecting" during the outage, recovery by
+itself, nothing lost.
 
 The test runs its own PostgreSQL cluster on a spare port, so restarting it disturbs nothing else.
 """
 
 import glob
+import json
 import os
 import re
 import shutil
@@ -156,14 +158,44 @@ def private_postgres():
     shutil.rmtree(directory, ignore_errors=True)
 
 
+def sign_in(server, email):
+    person = Browser(server.url)
+    _, page = person.request("/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _ = person.request(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": token, "login": email, "password": "confide-demo-2026"},
+    )
+    assert status == 302
+    return person
+
+
+SET_SESSION_LIVE = (
+    "from events.models import Event; from events.live.models import LiveSession;"
+    "event = Event.objects.get(title='Using WRES data at board level');"
+    "LiveSession.objects.update_or_create(event=event, defaults={'state': 'live'});"
+    "print(event.pk)"
+)
+RECONNECTING = "Connection lost. Reconnecting…"
+
+
+def send_chat(page, text):
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+@pytest.mark.browser
 @pytest.mark.django_db
-def test_postgres_restart_during_load_gives_clean_503s_then_recovers_and_loses_nothing(
-    private_postgres,
+def test_postgres_restart_during_pages_and_live_chat_gives_503s_and_reconnecting_then_recovers(
+    private_postgres, chromium
 ):
+    from playwright.sync_api import expect
+
     database = private_postgres
     env = {**os.environ, "DATABASE_URL": database.url, "DB_POOL_MIN": "1"}
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "seed_demo")
+    event_id = int(manage(env, "shell", "-c", SET_SESSION_LIVE).stdout.split()[-1])
     accepted_before = count_acceptances(env)
     # Production mode (handler500, no debug pages), over plain HTTP on loopback.
     server = DaphneServer(
@@ -174,34 +206,38 @@ def test_postgres_restart_during_load_gives_clean_503s_then_recovers_and_loses_n
             "SECRET_KEY": "outage-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
+            "SERVE_STATIC": "1",
         }
     ).start()
+    context = chromium.new_context(base_url=server.url)
     try:
-        chair = Browser(server.url)
-        status, page = chair.request("/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        status, _ = chair.request(
-            "/accounts/login/",
-            {
-                "csrfmiddlewaretoken": token,
-                "login": "chair@demo.confide.invalid",
-                "password": "confide-demo-2026",
-            },
+        chair = sign_in(server, "chair@demo.confide.invalid")
+        # A registrant of the live session, in a real browser.
+        ned = sign_in(server, "ned@demo.confide.invalid")
+        context.add_cookies(
+            [{"name": "sessionid", "value": ned.cookie("sessionid"), "url": server.url}]
         )
-        assert status == 302
+        page = context.new_page()
+        page.goto(f"/events/{event_id}/live/")
+        state = page.locator("[data-live-state]")
+        expect(state).to_have_text("Connected")
+        send_chat(page, "Before the outage")
+        expect(page.locator("[data-chat]")).to_contain_text("Before the outage")
 
-        results = []
+        results = []  # (kind, status, started, answered)
         stop = threading.Event()
 
         def load():
             while not stop.is_set():
+                started = time.monotonic()
                 status, _ = chair.request("/notifications/")
-                results.append(("view", status, time.monotonic()))
+                results.append(("view", status, started, time.monotonic()))
+                started = time.monotonic()
                 status, _ = chair.request(
                     "/networks/chairs/agreement/",
                     {"csrfmiddlewaretoken": chair.cookie("csrftoken")},
                 )
-                results.append(("write", status, time.monotonic()))
+                results.append(("write", status, started, time.monotonic()))
 
         worker = threading.Thread(target=load)
         worker.start()
@@ -209,31 +245,75 @@ def test_postgres_restart_during_load_gives_clean_503s_then_recovers_and_loses_n
         outage_start = time.monotonic()
         database.stop()
         stopped = time.monotonic()  # from here until `starting` the database is certainly down
-        time.sleep(10)
+
+        # Live chat during the outage: the person is told it was not sent, keeps what they
+        # typed, and sees the connection retrying.
+        send_chat(page, "Sent while the database was down")
+        expect(page.locator("[data-error]")).to_contain_text("briefly unavailable", timeout=15_000)
+        expect(state).to_have_text(RECONNECTING, timeout=15_000)
+        expect(page.get_by_label("Your message")).to_have_value("Sent while the database was down")
+
+        time.sleep(max(0.0, stopped + 10 - time.monotonic()))
+        expect(state).to_have_text(RECONNECTING)
         starting = time.monotonic()
         database.start()
         outage_end = time.monotonic()
-        time.sleep(6)
+
+        # The live page comes back by itself; sending again now works, once.
+        expect(state).to_have_text("Connected", timeout=60_000)
+        page.get_by_label("Your message").press("Enter")
+        expect(page.locator("[data-chat]")).to_contain_text("Sent while the database was down")
+
+        # Pages come back by itself too: wait for a steady run of answered requests.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(steady_after(results, outage_end)) < 6:
+            time.sleep(0.5)
         stop.set()
         worker.join(60)
     finally:
+        context.close()
         server.stop()
 
-    statuses = {status for _, status, _ in results}
+    statuses = {status for _, status, _, _ in results}
     assert statuses <= {200, 302, 503}, statuses
-    timeline = [(kind, status, round(t - outage_start, 1)) for kind, status, t in results]
+    timeline = [(kind, status, round(t - outage_start, 1)) for kind, status, _, t in results]
     # Answered while the database was certainly down: only the calm 503 page.
-    down = [s for _, s, t in results if stopped + 0.5 < t < starting]
+    down = [s for _, s, _, t in results if stopped + 0.5 < t < starting]
     assert set(down) <= {503}, timeline
     # And the outage was noticed: requests failed cleanly rather than hanging until it ended.
-    assert 503 in {s for _, s, t in results if outage_start < t < outage_end + 5}, timeline
-    recovered = [s for _, s, t in results if t > outage_end + 3]
-    assert recovered and set(recovered) <= {200, 302}
+    assert 503 in {s for _, s, _, t in results if outage_start < t < outage_end + 5}, timeline
+    # Recovered: from the first good answer after the restart, every request succeeds.
+    steady = steady_after(results, outage_end)
+    assert len(steady) >= 6, timeline
+    print(f"pages answered again {steady[0][3] - outage_end:.1f} s after PostgreSQL was back")
 
-    # Every write that was answered as done is in the database after the restart.
-    done_writes = sum(1 for kind, status, _ in results if kind == "write" and status == 302)
+    # Every write that was answered as done is in the database after the restart, and each
+    # chat message the page showed is there exactly once.
+    done_writes = sum(1 for kind, status, _, _ in results if kind == "write" and status == 302)
     assert done_writes > 0
     assert count_acceptances(env) - accepted_before == done_writes
+    assert chat_texts(env) == ["Before the outage", "Sent while the database was down"]
+
+
+def steady_after(results, moment):
+    """The requests from the first one started after `moment` and answered well, if all of
+    those that followed were answered well too; else nothing."""
+    after = [r for r in results if r[2] > moment]
+    first = next((i for i, r in enumerate(after) if r[1] in (200, 302)), None)
+    if first is None or any(r[1] not in (200, 302) for r in after[first:]):
+        return []
+    return after[first:]
+
+
+def chat_texts(env):
+    output = manage(
+        env,
+        "shell",
+        "-c",
+        "import json; from events.live.models import ChatMessage as M;"
+        "print(json.dumps(list(M.objects.order_by('pk').values_list('text', flat=True))))",
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def count_acceptances(env):

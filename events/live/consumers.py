@@ -250,12 +250,12 @@ class LiveSessionConsumer(UserConnectionConsumer):
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         raw = text_data if text_data is not None else bytes_data
         if raw is None or len(raw.encode() if isinstance(raw, str) else raw) > MAX_MESSAGE_BYTES:
-            await self.error("That message is too large (at most 8 KiB).")
+            await self.send_error("That message is too large (at most 8 KiB).")
             return
         try:
             content = json.loads(raw)
         except ValueError:
-            await self.error("That message is not valid JSON.")
+            await self.send_error("That message is not valid JSON.")
             return
         await self.receive_json(content)
 
@@ -265,7 +265,7 @@ class LiveSessionConsumer(UserConnectionConsumer):
         try:
             kind, fields = validate(content)
         except ValueError as problem:
-            await self.error(str(problem), content)
+            await self.send_error(str(problem), content)
             return
         # Roles and registrations change during a session: the policy is asked on every
         # message (by the service itself, in the same thread hop as the work).
@@ -282,13 +282,7 @@ class LiveSessionConsumer(UserConnectionConsumer):
         except services.NotInSession:
             await self.close(code=CLOSE_REVOKED)
         except services.LiveError as refusal:
-            await self.error(str(refusal), content)
-
-    async def error(self, message, content=None):
-        frame = {"type": "error", "message": message}
-        if isinstance(content, dict) and isinstance(content.get("type"), str):
-            frame["request"] = content["type"][:40]
-        await self.send_json(frame)
+            await self.send_error(str(refusal), content)
 
     async def resume(self, last_seq):
         rows = await database_sync_to_async(self.missed)(last_seq)

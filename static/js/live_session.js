@@ -239,7 +239,10 @@
   var handlers = {
     snapshot: function (m) { state = m; drawAll(); },
     skip: function () {},
-    error: function (m) { showError(m.message); },
+    error: function (m) {
+      showError(m.message);
+      restoreDraft(m.request);
+    },
     "presence.join": function (m) { upsert(state.presence, m.user, "id"); drawPresence(); },
     "presence.leave": function (m) {
       state.presence = state.presence.filter(function (p) { return p.id !== m.user_id; });
@@ -342,8 +345,14 @@
   // What people do ------------------------------------------------------------------------------------
 
   function send(message) {
-    if (!connection.send(message)) showError("Not connected. Please wait a moment and try again.");
+    if (connection.send(message)) return true;
+    showError("Not connected. Please wait a moment and try again.");
+    return false;
   }
+
+  // What was typed is cleared only once it is on its way, and kept until the server answers:
+  // an error frame naming the request puts it back (rate limit, outage), so nothing typed is lost.
+  var drafts = {};
 
   function onSubmit(selector, build) {
     var form = $(selector);
@@ -351,15 +360,26 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var message = build(form);
-      if (message) send(message);
+      if (!message || !send(message)) return;
+      var box = form.elements.text;
+      if (box) {
+        drafts[message.type] = { box: box, text: box.value };
+        box.value = "";
+      } else if (form.hasAttribute("data-poll-form")) {
+        form.reset();
+      }
     });
+  }
+
+  function restoreDraft(request) {
+    var draft = drafts[request];
+    if (draft && !draft.box.value) draft.box.value = draft.text;
+    delete drafts[request];
   }
 
   onSubmit("[data-chat-form]", function (form) {
     var text = form.elements.text.value.trim();
-    if (!text) return null;
-    form.elements.text.value = "";
-    return { type: "chat.send", text: text };
+    return text ? { type: "chat.send", text: text } : null;
   });
   $("[data-chat-form] textarea").addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -369,21 +389,16 @@
   });
   onSubmit("[data-question-form]", function (form) {
     var text = form.elements.text.value.trim();
-    if (!text) return null;
-    form.elements.text.value = "";
-    return { type: "question.ask", text: text, anonymous: form.elements.anonymous.checked };
+    return text ? { type: "question.ask", text: text, anonymous: form.elements.anonymous.checked } : null;
   });
   onSubmit("[data-poll-form]", function (form) {
     var options = form.elements.options.value.split("\n").map(function (o) { return o.trim(); }).filter(Boolean);
-    var message = { type: "poll.create", question: form.elements.question.value.trim(), kind: form.elements.kind.value, options: options };
-    form.reset();
-    return message;
+    return { type: "poll.create", question: form.elements.question.value.trim(), kind: form.elements.kind.value, options: options };
   });
   onSubmit("[data-rooms-create]", function (form) { return { type: "rooms.create", count: Number(form.elements.count.value) }; });
   onSubmit("[data-rooms-open]", function (form) { return { type: "rooms.open", minutes: Number(form.elements.minutes.value) }; });
   onSubmit("[data-rooms-broadcast]", function (form) {
     var text = form.elements.text.value.trim();
-    form.elements.text.value = "";
     return text ? { type: "rooms.broadcast", text: text } : null;
   });
   onSubmit("[data-rooms-visit]", function (form) {

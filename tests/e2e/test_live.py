@@ -139,3 +139,26 @@ def test_the_room_works_at_320_pixels(browser_session, axe):
     assert width <= 320
     axe(page)
     assert alice_session.console_errors == []
+
+
+def start_session(lw):
+    from events.live import services
+
+    services.change_state(actor=lw.facilitator, event=lw.event, state="live")
+
+
+def test_a_refused_chat_message_stays_in_the_box_to_send_again(browser_session):
+    lw = off_the_loop(make_world)
+    off_the_loop(start_session, lw)
+    alice = open_room(browser_session().sign_in(lw.alice), lw.event)
+    box = alice.get_by_label("Your message")
+    for n in range(1, 6):
+        box.fill(f"Point {n}")
+        box.press("Enter")
+        expect(alice.locator("[data-chat] li")).to_have_count(n)
+    # The sixth within ten seconds is over the rate limit: told why, and nothing typed is lost.
+    box.fill("One more thought on our WRES data")
+    box.press("Enter")
+    expect(alice.locator("[data-error]")).to_contain_text("messages every 10 seconds")
+    expect(box).to_have_value("One more thought on our WRES data")
+    expect(alice.locator("[data-chat] li")).to_have_count(5)
