@@ -196,20 +196,61 @@ def get_event_for_viewing(user, event_id):
     return event
 
 
+def attendance_facts(user, event_id, **more):
+    """For the live session, in one query: the event with what decides who may be in the room.
+
+    `facilitating`, `eligible` (a members group of one of its networks holds the grant, read
+    from the membership table now rather than the cached group ids, since a session asks again
+    on every message) and `confirmed` (a confirmed registration). `more` adds other apps'
+    Exists() answers. None for a missing event or someone not signed in.
+    """
+    if not _signed_in(user):
+        return None
+    try:
+        pk = int(event_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Event.objects.filter(pk=pk)
+        .annotate(
+            facilitating=Exists(
+                EventUserObjectPermission.objects.filter(
+                    content_object=OuterRef("pk"), permission__codename=FACILITATE, user_id=user.pk
+                )
+            ),
+            eligible=Exists(
+                EventGroupObjectPermission.objects.filter(
+                    content_object=OuterRef("pk"),
+                    permission__codename=REGISTER,
+                    group__user=user.pk,
+                )
+            ),
+            confirmed=Exists(
+                Registration.objects.filter(
+                    event=OuterRef("pk"), user_id=user.pk, status=Registration.Status.CONFIRMED
+                )
+            ),
+            **more,
+        )
+        .first()
+    )
+
+
+def may_attend(facts):
+    """A facilitator, or a confirmed registrant of a published event who is still eligible."""
+    if facts is None:
+        return False
+    if facts.facilitating:
+        return True
+    return facts.status == Event.Status.PUBLISHED and facts.eligible and facts.confirmed
+
+
 def get_event_for_attendee(user, event_id):
-    """For the live session: a facilitator, or a confirmed registrant who is still eligible."""
-    event = _get(event_id)
-    if event is None or event.status == Event.Status.DRAFT and not is_facilitator(user, event):
+    """For the live session page and socket: the event, or 404 for missing and forbidden alike."""
+    event = attendance_facts(user, event_id)
+    if not may_attend(event):
         raise Http404("No such event.")
-    if is_facilitator(user, event):
-        return event
-    if (
-        event.status == Event.Status.PUBLISHED
-        and is_eligible(user, event)
-        and is_confirmed_registrant(user, event)
-    ):
-        return event
-    raise Http404("No such event.")
+    return event
 
 
 def get_event_for_facilitator(user, event_id):

@@ -6,6 +6,7 @@ come back. Every answer is computed afresh (`live_role` forgets cached answers),
 session re-checks on every message while registrations and memberships change.
 """
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from community.policies import forget_cached_permissions
@@ -17,20 +18,22 @@ PARTICIPANT = "participant"
 
 
 def live_role(user, event):
-    """ "facilitator", "participant", or None for anyone who may not be in the room now."""
+    """ "facilitator", "participant", or None for anyone who may not be in the room now.
+
+    One query, asked afresh on every message; the user's cached permission answers are
+    forgotten too, since whatever runs next must not trust what was true when they joined.
+    """
     forget_cached_permissions(user)
-    forget_event_answers = getattr(event_policies, "forget_cached_answers", None)
-    if forget_event_answers is not None:
-        forget_event_answers(user)
-    try:
-        event_policies.get_event_for_attendee(user, event.pk)
-    except Http404:
+    facts = event_policies.attendance_facts(
+        user,
+        event.pk,
+        removed=Exists(Removal.objects.filter(session__event=OuterRef("pk"), user_id=user.pk)),
+    )
+    if not event_policies.may_attend(facts):
         return None
-    if event_policies.is_facilitator(user, event):
+    if facts.facilitating:
         return FACILITATOR
-    if Removal.objects.filter(session__event=event, user_id=user.pk).exists():
-        return None
-    return PARTICIPANT
+    return None if facts.removed else PARTICIPANT
 
 
 def get_session_for_attendee(user, event_id):
