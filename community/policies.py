@@ -224,6 +224,35 @@ def requires_two_factor(user):
     return False
 
 
+def visible_notifications(user, limit):
+    """The user's latest notices whose target they may still see.
+
+    Targets are fetched one query per kind, with what each app's check reads
+    (`notification_target_querysets` hooks), and each distinct target is checked once, so a
+    long list costs a handful of queries rather than several per notice.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    querysets = [
+        queryset
+        for config in apps.get_app_configs()
+        for queryset in getattr(config, "notification_target_querysets", list)()
+    ]
+    items = user.notifications.select_related("target_type").prefetch_related(
+        GenericPrefetch("target", querysets)
+    )[:limit]
+    answers = {}
+    visible = []
+    for notification in items:
+        key = (notification.target_type_id, notification.target_id)
+        if key not in answers:
+            answers[key] = can_see_notification_target(user, notification)
+        if answers[key]:
+            visible.append(notification)
+    return visible
+
+
 def can_see_notification_target(user, notification):
     """Re-checked on every show and send: the target may have become hidden since."""
     from django.apps import apps

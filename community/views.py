@@ -51,7 +51,6 @@ def accessibility(request):
 
 def dashboard(request):
     user = request.user
-    items = list(user.notifications.select_related("target_type")[:10])
     return render(
         request,
         "community/dashboard.html",
@@ -61,7 +60,7 @@ def dashboard(request):
             "join_requests": list(policies.my_pending_join_requests(user)),
             "answered_requests": list(policies.my_answered_join_requests(user)),
             "requests_to_answer": list(policies.networks_with_pending_requests(user)),
-            "notices": [n for n in items if policies.can_see_notification_target(user, n)][:5],
+            "notices": policies.visible_notifications(user, 10)[:5],
         },
     )
 
@@ -109,12 +108,11 @@ def agreement(request, slug):
 
 
 def notifications(request):
-    items = list(request.user.notifications.select_related("target_type")[:100])
-    visible = [n for n in items if policies.can_see_notification_target(request.user, n)]
     if request.method == "POST":
         services.mark_all_notifications_read(actor=request.user)
         return redirect("community:notifications")
-    return render(request, "community/notification_list.html", {"items": visible})
+    items = policies.visible_notifications(request.user, 100)
+    return render(request, "community/notification_list.html", {"items": items})
 
 
 def notification_open(request, pk):

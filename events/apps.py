@@ -37,6 +37,11 @@ class EventsConfig(AppConfig):
 
         services.erase_user_data(user)
 
+    def notification_target_querysets(self):
+        from events.models import Registration
+
+        return [Registration.objects.select_related("event")]
+
     def can_see_notification_target(self, user, target):
         from events import policies
 

@@ -41,6 +41,15 @@ class ForumsConfig(AppConfig):
 
         erase_user_data(user)
 
+    def notification_target_querysets(self):
+        from forums.models import Post, Reveal, Topic
+
+        return [
+            Post.objects.select_related("topic__forum"),
+            Topic.objects.select_related("forum"),
+            Reveal.objects.select_related("post"),
+        ]
+
     def can_see_notification_target(self, user, target):
         from forums.policies import can_see_notification_target
 

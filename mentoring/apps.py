@@ -38,6 +38,14 @@ class MentoringConfig(AppConfig):
 
         services.erase_user_data(user)
 
+    def notification_target_querysets(self):
+        from mentoring.models import MentoringRelationship, Proposal
+
+        return [
+            Proposal.objects.select_related("mentor", "request"),
+            MentoringRelationship.objects.select_related("mentor"),
+        ]
+
     def can_see_notification_target(self, user, target):
         from mentoring import policies
 

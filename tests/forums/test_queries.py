@@ -4,6 +4,8 @@ The views are called directly, so the count is the page's own work (the site's m
 the same few queries to every page whatever its rows).
 """
 
+import re
+
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
@@ -76,3 +78,30 @@ def test_forum_list_topic_list_and_topic_page_use_fixed_queries(space, viewer):
         counts[size] = (forum_list, topic_list, topic_page)
     assert counts[5] == counts[50], counts
     assert max(counts[50]) <= MAX_QUERIES, counts
+
+
+def test_the_notice_list_costs_the_same_for_3_or_30_notices_and_hides_what_it_should(
+    space, client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from community.services import notify
+
+    def notices(count):
+        for i in range(count):
+            forum = space.narrow if i % 3 == 0 else space.forum
+            topic = space.topic(user=space.inner, forum=forum, title=f"Notice topic {i}")
+            notify(user=space.peer, kind="forum_reply", url="/", target=topic, email=False)
+            notify(user=space.peer, kind="forum_reply", url="/", target=topic.posts.first())
+
+    client.force_login(space.peer)
+    url = reverse("community:notifications")
+    notices(3)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    # Of 6 notices, the narrow forum's topic and post (not the peer's audience) are left out.
+    assert len(re.findall(r'href="/notifications/\d+/"', page)) == 4
+    notices(27)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url).content.decode()
+    assert len(re.findall(r'href="/notifications/\d+/"', page)) == 40
