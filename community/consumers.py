@@ -72,15 +72,18 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
         """Every frame: at most 8 KiB of JSON, an object with a string `type`, or an error frame."""
         raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
         if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
-            await self.send_error("That message is too long.")
+            await self.send_error("That message is too large (at most 8 KiB).")
             return
         try:
             content = json.loads(raw)
         except (ValueError, RecursionError):
-            await self.send_error("That message could not be read.")
+            await self.send_error("That message is not valid JSON.")
             return
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self.send_error("That message has no type.")
+        if not isinstance(content, dict):
+            await self.send_error("A message must be a JSON object.")
+            return
+        if not isinstance(content.get("type"), str):
+            await self.send_error("Unknown message type.")
             return
         await self.receive_json(content, **kwargs)
 
@@ -105,6 +108,22 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
     async def connection_revoke_network(self, event):
         if self.network_id is not None and event["network_id"] == self.network_id:
             await self.close(code=CLOSE_REVOKED)
+
+
+def is_sequence_number(value):
+    """A whole number a client may name as the last message it saw."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
+
+
+def is_storable_text(value, limit):
+    """Text the database can keep as written: PostgreSQL refuses NUL, UTF-8 lone surrogates."""
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parsed(text):

@@ -3,7 +3,12 @@
 from channels.db import database_sync_to_async
 from django.http import Http404
 
-from community.consumers import CLOSE_NOT_FOUND, CLOSE_REVOKED, UserConnectionConsumer
+from community.consumers import (
+    CLOSE_NOT_FOUND,
+    CLOSE_REVOKED,
+    UserConnectionConsumer,
+    is_sequence_number,
+)
 from forums import policies
 from forums.models import Post, Topic
 from forums.services import topic_group
@@ -41,10 +46,9 @@ class TopicConsumer(UserConnectionConsumer):
         if not isinstance(content, dict) or content.get("type") != "resume":
             await self.send_json({"type": "error", "message": "Unknown message."})
             return
-        try:
-            last_seq = max(0, int(content.get("last_seq", 0)))
-        except (TypeError, ValueError):
-            await self.send_json({"type": "error", "message": "last_seq must be a number."})
+        last_seq = content.get("last_seq", 0)
+        if not is_sequence_number(last_seq):
+            await self.send_error("last_seq must be a whole number, 0 or more.")
             return
         messages = await database_sync_to_async(self._replay)(last_seq)
         if messages is None:

@@ -15,13 +15,18 @@ import logging
 from channels.db import database_sync_to_async
 from django.http import Http404
 
-from community.consumers import CLOSE_NOT_FOUND, CLOSE_REVOKED, UserConnectionConsumer
+from community.consumers import (
+    CLOSE_NOT_FOUND,
+    CLOSE_REVOKED,
+    UserConnectionConsumer,
+    is_sequence_number,
+    is_storable_text,
+)
 from events.live import policies, services
 from events.live.models import LiveEvent
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 8 * 1024
 REPLAY_LIMIT = 1000
 Audience = LiveEvent.Audience
 ROOM_KINDS = frozenset({"rooms.created", "rooms.assigned", "rooms.opened", "rooms.closed"})
@@ -44,7 +49,7 @@ def _bool(value):
 
 
 def _text(limit):
-    return lambda value: isinstance(value, str) and len(value) <= limit
+    return lambda value: is_storable_text(value, limit)
 
 
 def _int_list(value):
@@ -55,15 +60,20 @@ def _str_list(value):
     return (
         isinstance(value, list)
         and 0 < len(value) <= 20
-        and all(isinstance(v, str) and len(v) <= 200 for v in value)
+        and all(is_storable_text(v, 200) for v in value)
     )
+
+
+def _id_key(key):
+    # ASCII digits only: "²".isdigit() is true but int() refuses it, as it does 4,400 digits.
+    return key.isascii() and key.isdecimal() and len(key) < 19
 
 
 def _assignments(value):
     return (
         isinstance(value, dict)
         and len(value) <= 500
-        and all(k.isdigit() and _opt_int(v) for k, v in value.items())
+        and all(_id_key(k) and _opt_int(v) for k, v in value.items())
     )
 
 
@@ -79,15 +89,11 @@ def _mode(value):
     return value in ("random", "manual")
 
 
-def _seq(value):
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
-
-
 EVERYONE, FACILITATORS = "everyone", "facilitators"
 
 # type: (who may send it, required fields, optional fields)
 SCHEMAS = {
-    "resume": (EVERYONE, {"last_seq": _seq}, {}),
+    "resume": (EVERYONE, {"last_seq": is_sequence_number}, {}),
     "chat.send": (EVERYONE, {"text": _text(services.CHAT_MAX)}, {}),
     "hand.raise": (EVERYONE, {}, {}),
     "hand.lower": (EVERYONE, {}, {"user_id": _int}),
@@ -246,18 +252,6 @@ class LiveSessionConsumer(UserConnectionConsumer):
         await super().disconnect(code)
 
     # Incoming -----------------------------------------------------------------------------------
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        raw = text_data if text_data is not None else bytes_data
-        if raw is None or len(raw.encode() if isinstance(raw, str) else raw) > MAX_MESSAGE_BYTES:
-            await self.send_error("That message is too large (at most 8 KiB).")
-            return
-        try:
-            content = json.loads(raw)
-        except ValueError:
-            await self.send_error("That message is not valid JSON.")
-            return
-        await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
         if self.role is None:
