@@ -38,8 +38,7 @@ class TwoFactorEnrolmentMiddleware:
     """Stewards, moderators, facilitators and members of networks that require it enrol TOTP
     before any other page (DESIGN.md rule 10). allauth cannot make MFA compulsory; this does.
 
-    A signed-in user with a TOTP authenticator costs one query; one without costs the
-    authenticator query, one network query and each app's `requires_two_factor` hook.
+    One query per request, whoever is signed in (policies.must_enrol_in_two_factor).
     """
 
     def __init__(self, get_response):
@@ -73,11 +72,8 @@ def must_enrol(user):
     """True when the user must use TOTP and has none yet; cached on the user for the request."""
     cached = getattr(user, "_confide_must_enrol", None)
     if cached is None:
-        from allauth.mfa.models import Authenticator
-
         from community import policies
 
-        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        cached = not has_totp and policies.requires_two_factor(user)
+        cached = policies.must_enrol_in_two_factor(user)
         user._confide_must_enrol = cached
     return cached

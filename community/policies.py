@@ -5,7 +5,7 @@ direct-foreign-key grant tables for lists), never a model-level grant or the sup
 so neither a stray global permission nor a superuser opens a network.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
@@ -200,28 +200,57 @@ def get_member_of_network(viewer, network, user_id):
     return user
 
 
-def requires_two_factor(user):
-    """Stewards, moderators, facilitators and members of networks that ask for it.
+def two_factor_roles(user):
+    """Exists() expressions, one per reason the user must use two-factor authentication.
 
-    One query for the community's own roles (plus the user's group ids, shared with every
-    other policy), then each app's `requires_two_factor(user)` hook (events: facilitators).
+    Stewards, moderators and members of networks that ask for it, then each app's
+    `two_factor_roles(user)` hook (events: facilitators). Group membership is joined here
+    rather than read from the cached ids, so the whole check is one query.
     """
     from django.apps import apps
 
+    groups = user.groups.values("pk")
+    roles = [
+        Exists(
+            Network.objects.filter(
+                Q(moderators_group__in=groups)
+                | Q(members_group__in=groups, requires_two_factor=True)
+                | _steward_grant(user, groups)
+            )
+        )
+    ]
+    for config in apps.get_app_configs():
+        hook = getattr(config, "two_factor_roles", None)
+        if hook is not None:
+            roles.extend(hook(user))
+    return roles
+
+
+def requires_two_factor(user):
+    """Stewards, moderators, facilitators and members of networks that ask for it."""
     if not _signed_in(user):
         return False
-    groups = group_ids(user)
-    if Network.objects.filter(
-        Q(moderators_group__in=groups)
-        | Q(members_group__in=groups, requires_two_factor=True)
-        | _steward_grant(user, groups)
-    ).exists():
-        return True
-    for config in apps.get_app_configs():
-        check = getattr(config, "requires_two_factor", None)
-        if check is not None and check(user):
-            return True
-    return False
+    return any(_ask(user, two_factor_roles(user)).values())
+
+
+def must_enrol_in_two_factor(user):
+    """Required to use two-factor authentication and no authenticator app yet: one query."""
+    from allauth.mfa.models import Authenticator
+
+    if not _signed_in(user):
+        return False
+    has_totp = Exists(Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP))
+    answers = _ask(user, [has_totp, *two_factor_roles(user)])
+    return not answers.pop("q0") and any(answers.values())
+
+
+def _ask(user, expressions):
+    """The answers to Exists() expressions about the user, in one query, as {"q0": ...}."""
+    from community.models import User
+
+    named = {f"q{i}": expression for i, expression in enumerate(expressions)}
+    row = User.objects.filter(pk=user.pk).annotate(**named).values(*named).first()
+    return row or dict.fromkeys(named, False)
 
 
 def visible_notifications(user, limit):

@@ -17,10 +17,10 @@ class EventsConfig(AppConfig):
         notices.register("event_facilitator", "You have been asked to facilitate an event.")
         notices.register("event_reminder", "An event you registered for starts within a day.")
 
-    def requires_two_factor(self, user):
+    def two_factor_roles(self, user):
         from events import policies
 
-        return policies.is_facilitator_anywhere(user)
+        return [policies.facilitates_anything(user)]
 
     def network_section(self, request, network):
         from events import views

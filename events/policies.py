@@ -81,12 +81,11 @@ def is_facilitator(user, event):
     ).exists()
 
 
-def is_facilitator_anywhere(user):
-    if not _signed_in(user):
-        return False
-    return EventUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename=FACILITATE
-    ).exists()
+def facilitates_anything(user):
+    """An Exists() for the two-factor rule: the user facilitates at least one event."""
+    return Exists(
+        EventUserObjectPermission.objects.filter(user_id=user.pk, permission__codename=FACILITATE)
+    )
 
 
 def is_event_steward(user, event):
