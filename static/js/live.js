@@ -3,6 +3,8 @@
  * - reconnects with exponential backoff and jitter;
  * - resumes by sequence number: durable messages carry `seq`; duplicates (seq <= last seen) are
  *   dropped, and a gap (seq > last + 1) asks the server for what was missed;
+ * - asks again every CHECK_EVERY ms while connected, because a bell the channel layer dropped
+ *   (a full channel) leaves no gap to notice until the next message, which may never come;
  * - shows the connection state in any element with [data-live-state] for that connection.
  */
 (function () {
@@ -14,6 +16,8 @@
     reconnecting: "Connection lost. Reconnecting…",
     closed: "Disconnected",
   };
+
+  var CHECK_EVERY = 20000;
 
   function LiveConnection(path, options) {
     this.path = path;
@@ -49,6 +53,11 @@
       self.attempt = 0;
       self.setState("open");
       if (self.lastSeq > 0) self.send({ type: "resume", last_seq: self.lastSeq });
+      window.clearInterval(self.checker);
+      self.checker = window.setInterval(function () {
+        // Only connections that number their messages can ask what they missed.
+        if (self.socket === socket && self.lastSeq > 0) self.send({ type: "resume", last_seq: self.lastSeq });
+      }, self.options.checkEvery || CHECK_EVERY);
       if (self.options.onOpen) self.options.onOpen(self);
     });
     socket.addEventListener("message", function (event) {
@@ -58,6 +67,7 @@
     });
     socket.addEventListener("close", function (event) {
       if (self.socket !== socket) return;
+      window.clearInterval(self.checker);
       // 4400-4499: the server refused us (signed out, removed, not allowed): do not retry.
       if (self.stopped || (event.code >= 4400 && event.code < 4500)) {
         self.stopped = true;

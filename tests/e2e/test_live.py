@@ -162,3 +162,19 @@ def test_a_refused_chat_message_stays_in_the_box_to_send_again(browser_session):
     expect(alice.locator("[data-error]")).to_contain_text("messages every 10 seconds")
     expect(box).to_have_value("One more thought on our WRES data")
     expect(alice.locator("[data-chat] li")).to_have_count(5)
+
+
+def test_a_message_whose_bell_was_lost_still_arrives(browser_session, monkeypatch):
+    from community import live
+    from events.live import services
+
+    lw = off_the_loop(make_world)
+    off_the_loop(start_session, lw)
+    alice = open_room(browser_session().sign_in(lw.alice), lw.event)
+    # The channel layer drops messages when a channel is full; here no bell rings at all.
+    monkeypatch.setattr(live, "send_after_commit", lambda group, message: None)
+    off_the_loop(
+        lambda: services.send_chat(actor=lw.bola, event=lw.event, text="Heard without a bell")
+    )
+    # The page asks what it missed every 20 seconds, so the record reaches it anyway.
+    expect(alice.locator("[data-chat]")).to_contain_text("Heard without a bell", timeout=30_000)
