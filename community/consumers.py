@@ -1,5 +1,4 @@
 import json
-import logging
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -7,9 +6,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from community import live
 from community.middleware import must_enrol
-from community.outage import DATABASE_DOWN
-
-logger = logging.getLogger("confide.outage")
+from community.outage import DATABASE_DOWN, logger
 
 CLOSE_TRY_AGAIN = 4503  # like HTTP 503: live.js retries anything outside 4400-4499
 CLOSE_UNAUTHENTICATED = 4401

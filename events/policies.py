@@ -95,14 +95,6 @@ def is_event_steward(user, event):
     return event.networks.filter(pk__in=managed_networks(user).values("pk")).exists()
 
 
-def is_confirmed_registrant(user, event):
-    if not _signed_in(user):
-        return False
-    return Registration.objects.filter(
-        event=event, user_id=user.pk, status=Registration.Status.CONFIRMED
-    ).exists()
-
-
 def can_view_event(user, event):
     if not _signed_in(user):
         return False

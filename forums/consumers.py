@@ -43,8 +43,8 @@ class TopicConsumer(UserConnectionConsumer):
         await super().disconnect(code)
 
     async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict) or content.get("type") != "resume":
-            await self.send_json({"type": "error", "message": "Unknown message."})
+        if content["type"] != "resume":  # the base has checked it is an object with a type
+            await self.send_error("Unknown message type.")
             return
         last_seq = content.get("last_seq", 0)
         if not is_sequence_number(last_seq):

@@ -256,18 +256,33 @@ def _chat_payload(message):
     }
 
 
-@transaction.atomic
-def send_chat(*, actor, event, text):
+def _start_writing(actor, event, text, *, what, empty, name, limit):
+    """What chat and questions check first: a participant who is live and not muted, and some
+    text within the limit. Returns the locked session and the trimmed text."""
     role = _require(actor, event)
     text = (text or "").strip()
     if not text:
-        raise LiveError("Write a message first.")
-    if len(text) > CHAT_MAX:
-        raise LiveError(f"A message can be at most {CHAT_MAX:,} characters.")
+        raise LiveError(empty)
+    if len(text) > limit:
+        raise LiveError(f"{name} can be at most {limit:,} characters.")
     session = _locked_session(event)
-    _require_live(session, role, "chat")
+    _require_live(session, role, what)
     if Mute.objects.filter(session=session, user=actor).exists():
         raise LiveError("A facilitator has muted you for this session.")
+    return session, text
+
+
+@transaction.atomic
+def send_chat(*, actor, event, text):
+    session, text = _start_writing(
+        actor,
+        event,
+        text,
+        what="chat",
+        empty="Write a message first.",
+        name="A message",
+        limit=CHAT_MAX,
+    )
     recent = ChatMessage.objects.filter(
         session=session, author=actor, created_at__gte=timezone.now() - CHAT_RATE_WINDOW
     ).count()
@@ -434,16 +449,15 @@ def question_payload(question):
 
 @transaction.atomic
 def ask_question(*, actor, event, text, anonymous=False):
-    role = _require(actor, event)
-    text = (text or "").strip()
-    if not text:
-        raise LiveError("Write your question first.")
-    if len(text) > QUESTION_MAX:
-        raise LiveError(f"A question can be at most {QUESTION_MAX:,} characters.")
-    session = _locked_session(event)
-    _require_live(session, role, "ask a question")
-    if Mute.objects.filter(session=session, user=actor).exists():
-        raise LiveError("A facilitator has muted you for this session.")
+    session, text = _start_writing(
+        actor,
+        event,
+        text,
+        what="ask a question",
+        empty="Write your question first.",
+        name="A question",
+        limit=QUESTION_MAX,
+    )
     question = Question.objects.create(
         session=session,
         author=actor,
