@@ -21,7 +21,7 @@ demo: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 community.asgi:application
+	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 confide.asgi:application
 
 test: install
 	@mkdir -p var

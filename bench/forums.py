@@ -30,7 +30,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 WARMUP = 20
 
 os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confide.settings")
 os.environ.pop("REDIS_URL", None)
 # The same key here (where the session is made) and in daphne (where it is read).
 os.environ["SECRET_KEY"] = "bench-only-secret-key-not-for-production-000000000000"
@@ -189,7 +189,7 @@ def start_daphne(port):
             "127.0.0.1",
             "-p",
             str(port),
-            "community.asgi:application",
+            "confide.asgi:application",
         ],
         cwd=ROOT,
         env=env,

@@ -6,7 +6,7 @@
     .venv/bin/python bench/live_fanout.py [--clients 50 100 200] [--rate 20] [--seconds 10] \
         [--layer core|pubsub] [--sweep 20 40 60 80]
 
-Starts two daphne processes for each application (ours: community.asgi, with the session
+Starts two daphne processes for each application (ours: confide.asgi, with the session
 cookie, policy, database write and log row per message; the relay: bench/live_relay.py, no
 auth and no database), connects N `websockets` clients split across the two processes to one
 session, sends chat at a fixed total rate from the clients in turn, and prints delivery
@@ -44,7 +44,7 @@ def setup_django(layer):
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault(
         "DJANGO_SETTINGS_MODULE",
-        "bench.live_pubsub_settings" if layer == "pubsub" else "community.settings",
+        "bench.live_pubsub_settings" if layer == "pubsub" else "confide.settings",
     )
     import django
 
@@ -242,7 +242,7 @@ def main():
         "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
     }
     ports = {"ours": [free_port(), free_port()], "relay": [free_port(), free_port()]}
-    processes = [start_daphne("community.asgi:application", p, env) for p in ports["ours"]]
+    processes = [start_daphne("confide.asgi:application", p, env) for p in ports["ours"]]
     processes += [start_daphne("bench.live_relay:application", p, env) for p in ports["relay"]]
     print(
         f"layer: {args.layer}; two daphne processes each; rate {args.rate:g} msg/s "

@@ -1,7 +1,7 @@
-"""community.settings with channels_redis's PubSub layer (bench/live_fanout.py --layer pubsub)."""
+"""confide.settings with channels_redis's PubSub layer (bench/live_fanout.py --layer pubsub)."""
 
-from community.settings import *  # noqa: F403
-from community.settings import CHANNELS_PREFIX, REDIS_URL
+from confide.settings import *  # noqa: F403
+from confide.settings import CHANNELS_PREFIX, REDIS_URL
 
 CHANNEL_LAYERS = {
     "default": {

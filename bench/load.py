@@ -198,7 +198,7 @@ def start_servers():
                     "127.0.0.1",
                     "-p",
                     str(port),
-                    "community.asgi:application",
+                    "confide.asgi:application",
                 ],
                 cwd=ROOT,
                 env=SERVE_ENV,

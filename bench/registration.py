@@ -3,7 +3,7 @@
     .venv/bin/python bench/registration.py [--members 60] [--capacity 10] [--rounds 3]
         [--database postgres://postgres@127.0.0.1:5432/confide_bench_events] [--url URL]
 
-Without --url it starts its own daphne (community.asgi) on a free port against the bench
+Without --url it starts its own daphne (confide.asgi) on a free port against the bench
 database, which it migrates and seeds once (idempotent). Each round publishes a fresh event,
 signs every member in (real session cookies), releases all requests together from one thread
 each, and prints registrations per second, median and p95 latency and the final counts.
@@ -45,7 +45,7 @@ def setup_django(database):
     os.environ["DATABASE_URL"] = database
     # The same secret as the daphne it starts, so the session cookies made here are valid there.
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 60)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confide.settings")
     os.environ.setdefault("DB_POOL_MAX", "40")
     import django
 
@@ -124,7 +124,7 @@ def start_daphne(database):
     }
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port)]
-        + ["community.asgi:application"],
+        + ["confide.asgi:application"],
         cwd=ROOT,
         env=env,
     )

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 
+from confide.protocol import SiteApp
 
-class CommunityConfig(AppConfig):
+
+class CommunityConfig(SiteApp, AppConfig):
     name = "community"
     verbose_name = "Community"
     nav = [("Networks", "community:networks")]

@@ -1,5 +1,6 @@
-from django.apps import apps
 from django.urls import reverse
+
+from confide.protocol import site_apps
 
 
 def navigation(request):
@@ -8,8 +9,8 @@ def navigation(request):
         return {}
     current = request.resolver_match.namespace if request.resolver_match else ""
     items = []
-    for config in apps.get_app_configs():
-        for label, url_name in getattr(config, "nav", ()):
+    for app in site_apps():
+        for label, url_name in app.nav:
             items.append(
                 {
                     "label": label,

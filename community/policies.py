@@ -10,6 +10,7 @@ from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
 from community.models import AgreementAcceptance, Network
+from confide.protocol import SiteApp, site_apps
 
 
 def _signed_in(user):
@@ -207,8 +208,6 @@ def two_factor_roles(user):
     `two_factor_roles(user)` hook (events: facilitators). Group membership is joined here
     rather than read from the cached ids, so the whole check is one query.
     """
-    from django.apps import apps
-
     groups = user.groups.values("pk")
     roles = [
         Exists(
@@ -219,10 +218,8 @@ def two_factor_roles(user):
             )
         )
     ]
-    for config in apps.get_app_configs():
-        hook = getattr(config, "two_factor_roles", None)
-        if hook is not None:
-            roles.extend(hook(user))
+    for app in site_apps():
+        roles.extend(app.two_factor_roles(user))
     return roles
 
 
@@ -260,13 +257,10 @@ def visible_notifications(user, limit):
     (`notification_target_querysets` hooks), and each distinct target is checked once, so a
     long list costs a handful of queries rather than several per notice.
     """
-    from django.apps import apps
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
     querysets = [
-        queryset
-        for config in apps.get_app_configs()
-        for queryset in getattr(config, "notification_target_querysets", list)()
+        queryset for app in site_apps() for queryset in app.notification_target_querysets()
     ]
     items = user.notifications.select_related("target_type").prefetch_related(
         GenericPrefetch("target", querysets)
@@ -292,8 +286,7 @@ def can_see_notification_target(user, notification):
     if target is None:
         return False
     config = apps.get_app_config(notification.target_type.app_label)
-    check = getattr(config, "can_see_notification_target", None)
-    return bool(check and check(user, target))
+    return isinstance(config, SiteApp) and bool(config.can_see_notification_target(user, target))
 
 
 # Pages ------------------------------------------------------------------------------------------

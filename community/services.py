@@ -27,6 +27,7 @@ from community.models import (
     User,
 )
 from community.text import render_markdown
+from confide.protocol import site_apps
 
 logger = logging.getLogger(__name__)
 
@@ -492,13 +493,6 @@ def update_profile(*, actor, **fields):
 # Data rights ----------------------------------------------------------------------------------
 
 
-def _app_hooks(name):
-    for config in apps.get_app_configs():
-        hook = getattr(config, name, None)
-        if hook is not None:
-            yield config.label, hook
-
-
 def export_user_data(*, actor):
     """Everything held about the actor, and nothing about anyone else (DESIGN.md rule 9)."""
     profile = Profile.objects.filter(user=actor).select_related("organisation").first()
@@ -548,8 +542,9 @@ def export_user_data(*, actor):
             "lived_experience": profile.lived_experience,
             "lived_experience_visibility": profile.lived_experience_visibility,
         }
-    for label, exporter in _app_hooks("export_user_data"):
-        data[label] = exporter(actor)
+    for app in site_apps():
+        if (exported := app.export_user_data(actor)) is not None:
+            data[app.label] = exported
     audit(actor=actor, verb="account.export", target=actor, subject=actor)
     return data
 
@@ -564,8 +559,8 @@ def erase_user(*, actor):
     from guardian.models import UserObjectPermission
 
     user = User.objects.select_for_update().get(pk=actor.pk)
-    for _label, eraser in _app_hooks("erase_user_data"):
-        eraser(user)
+    for app in site_apps():
+        app.erase_user_data(user)
     Profile.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()

@@ -1,7 +1,6 @@
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
 from asgiref.sync import sync_to_async
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
@@ -21,6 +20,7 @@ from community.forms import (
     ProfileForm,
 )
 from community.models import NetworkRole
+from confide.protocol import site_apps
 
 
 @login_not_required
@@ -70,9 +70,7 @@ def network_home(request, slug):
     if policies.needs_agreement(request.user, network):
         return redirect("community:agreement", slug=network.slug)
     sections = [
-        section
-        for config in apps.get_app_configs()
-        if (section := getattr(config, "network_section", None)) is not None
+        section for app in site_apps() if (section := app.network_section(request, network))
     ]
     return render(
         request,
@@ -81,7 +79,7 @@ def network_home(request, slug):
             "network": network,
             "is_steward": policies.is_steward(request.user, network),
             "is_moderator": policies.is_moderator(request.user, network),
-            "sections": [section(request, network) for section in sections],
+            "sections": sections,
         },
     )
 

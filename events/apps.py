@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 
+from confide.protocol import SiteApp
 
-class EventsConfig(AppConfig):
+
+class EventsConfig(SiteApp, AppConfig):
     name = "events"
     verbose_name = "Events"
     nav = [("Events", "events:list")]

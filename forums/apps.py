@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 
+from confide.protocol import SiteApp
 
-class ForumsConfig(AppConfig):
+
+class ForumsConfig(SiteApp, AppConfig):
     name = "forums"
     verbose_name = "Forums"
     nav = [("Practice library", "forums:library"), ("Search forums", "forums:search")]

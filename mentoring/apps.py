@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from confide.protocol import SiteApp
+
 NOTICES = {
     "mentoring_mentor_applied": "Someone has offered to be a mentor and waits for approval.",
     "mentoring_mentor_approved": "Your mentor profile has been approved.",
@@ -17,7 +19,7 @@ NOTICES = {
 }
 
 
-class MentoringConfig(AppConfig):
+class MentoringConfig(SiteApp, AppConfig):
     name = "mentoring"
     verbose_name = "Mentoring"
     nav = [("Mentoring", "mentoring:home")]

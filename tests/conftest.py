@@ -118,7 +118,7 @@ class DaphneServer:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
-                "community.asgi:application",
+                "confide.asgi:application",
             ],
             cwd=ROOT,
             env=self.env,

@@ -9,7 +9,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.urls import reverse
 
-from community.asgi import application
+from confide.asgi import application
 from tests.access_table import all_routes
 from tests.conftest import ROOT, DaphneServer, free_port
 
@@ -189,7 +189,7 @@ def test_redis_channel_layer_keeps_idle_sockets_and_a_large_pool():
         [
             sys.executable,
             "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='community.settings';"
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='confide.settings';"
             "django.setup(); from django.conf import settings;"
             "import json; print(json.dumps(settings.CHANNEL_LAYERS['default']['CONFIG']['hosts']))",
         ],
@@ -209,7 +209,7 @@ def test_sentinel_settings_give_the_channel_layer_a_sentinel_host_with_the_same_
         [
             sys.executable,
             "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='community.settings';"
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='confide.settings';"
             "django.setup(); from django.conf import settings;"
             "import json; print(json.dumps(settings.CHANNEL_LAYERS['default']))",
         ],

@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.asgi import application
+from confide.asgi import application
 from tests.access_table import all_routes
 from tests.test_security import table_fingerprint
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from community import live
-from community.asgi import application
+from confide.asgi import application
 from events import services as event_services
 from events.live import services
 from events.live.consumers import SCHEMAS

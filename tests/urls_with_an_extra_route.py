@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from community.urls import urlpatterns as site_urlpatterns
+from confide.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
     *site_urlpatterns,

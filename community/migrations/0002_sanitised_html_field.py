@@ -5,25 +5,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0001_initial'),
+        ("community", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='network',
-            name='agreement_html',
+            model_name="network",
+            name="agreement_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='network',
-            name='description_html',
+            model_name="network",
+            name="description_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='profile',
-            name='bio_html',
+            model_name="profile",
+            name="bio_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
     ]

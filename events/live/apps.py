@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 
+from confide.protocol import SiteApp
 
-class LiveConfig(AppConfig):
+
+class LiveConfig(SiteApp, AppConfig):
     """Live facilitated sessions: the room where an event's facilitation happens."""
 
     name = "events.live"

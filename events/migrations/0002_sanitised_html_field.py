@@ -5,15 +5,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
+        ("events", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='description_html',
+            model_name="event",
+            name="description_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
     ]

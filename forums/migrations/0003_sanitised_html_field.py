@@ -5,25 +5,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forums', '0002_post_search_gin'),
+        ("forums", "0002_post_search_gin"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='forum',
-            name='description_html',
+            model_name="forum",
+            name="description_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='post',
-            name='html',
+            model_name="post",
+            name="html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='postrevision',
-            name='html',
+            model_name="postrevision",
+            name="html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
     ]

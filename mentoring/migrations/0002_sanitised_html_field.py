@@ -5,30 +5,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mentoring', '0001_initial'),
+        ("mentoring", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='meeting',
-            name='summary_html',
+            model_name="meeting",
+            name="summary_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='mentoringrequest',
-            name='goals_html',
+            model_name="mentoringrequest",
+            name="goals_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='mentorprofile',
-            name='bio_html',
+            model_name="mentorprofile",
+            name="bio_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='privatenote',
-            name='body_html',
+            model_name="privatenote",
+            name="body_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
     ]

@@ -154,7 +154,7 @@ def _with_user(user):
     """The notifications route with the user already in the scope (as the session would put)."""
     from channels.routing import URLRouter
 
-    from community.routing import websocket_urlpatterns
+    from confide.routing import websocket_urlpatterns
 
     router = URLRouter(websocket_urlpatterns)
 

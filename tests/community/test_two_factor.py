@@ -172,7 +172,7 @@ async def test_a_steward_without_totp_cannot_open_a_websocket_until_enrolled():
     from channels.testing import WebsocketCommunicator
     from django.test import Client
 
-    from community.asgi import application
+    from confide.asgi import application
     from tests.factories import enrol_totp, make_network, make_user
 
     steward = await sync_to_async(make_user)()

@@ -11,7 +11,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from community.asgi import application
+from confide.asgi import application
 from forums import policies, services
 from tests.factories import add_member, make_network, make_user
 from tests.live.conftest import HEADERS, session_cookie

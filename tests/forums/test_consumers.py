@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from community import services as community_services
-from community.asgi import application
+from confide.asgi import application
 from forums import services
 from tests.forums.test_anonymity import assert_absent
 from tests.xss_corpus import PAYLOADS, assert_inert

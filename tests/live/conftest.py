@@ -82,7 +82,7 @@ class Socket:
     """One person's connection through the real router, session cookie and all."""
 
     def __init__(self, user, event):
-        from community.asgi import application
+        from confide.asgi import application
 
         self.user, self.event = user, event
         self.application = application

@@ -5,20 +5,19 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('live', '0001_initial'),
+        ("live", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='chatmessage',
-            name='text_html',
+            model_name="chatmessage",
+            name="text_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='question',
-            name='text_html',
+            model_name="question",
+            name="text_html",
             field=community.fields.SanitisedHTMLField(blank=True, editable=False),
         ),
     ]

@@ -88,8 +88,8 @@ MIDDLEWARE = [
     "community.middleware.PrivatePagesMiddleware",
 ]
 
-ROOT_URLCONF = "community.urls"
-ASGI_APPLICATION = "community.asgi.application"
+ROOT_URLCONF = "confide.urls"
+ASGI_APPLICATION = "confide.asgi.application"
 WSGI_APPLICATION = None
 
 TEMPLATES = [
