@@ -12,6 +12,11 @@ from guardian.core import ObjectPermissionChecker
 from community.models import AgreementAcceptance, Network
 from confide.protocol import SiteApp, site_apps
 
+VIEW_NETWORK, MANAGE_NETWORK = "view_network", "manage_network"
+# Full names for guardian's assign_perm/remove_perm, which the services call when they grant.
+VIEW_NETWORK_PERM = f"community.{VIEW_NETWORK}"
+MANAGE_NETWORK_PERM = f"community.{MANAGE_NETWORK}"
+
 
 def _signed_in(user):
     return user is not None and user.is_authenticated and user.is_active and not user.erased_at
@@ -64,7 +69,7 @@ def is_steward(user, network):
     if user.is_superuser:
         # guardian's checker says yes to superusers for everything; ask the grant tables.
         return managed_networks(user).filter(pk=network.pk).exists()
-    return checker_for(user).has_perm("manage_network", network)
+    return checker_for(user).has_perm(MANAGE_NETWORK, network)
 
 
 def is_steward_anywhere(user):
@@ -81,10 +86,10 @@ def _steward_grant(user, groups):
     """A manage_network grant on the network, to the user or one of their groups."""
     return Q(
         networkuserobjectpermission__user=user,
-        networkuserobjectpermission__permission__codename="manage_network",
+        networkuserobjectpermission__permission__codename=MANAGE_NETWORK,
     ) | Q(
         networkgroupobjectpermission__group__in=groups,
-        networkgroupobjectpermission__permission__codename="manage_network",
+        networkgroupobjectpermission__permission__codename=MANAGE_NETWORK,
     )
 
 
@@ -110,6 +115,37 @@ def managed_network_ids(user):
 
 def managed_networks(user):
     return Network.objects.filter(pk__in=managed_network_ids(user))
+
+
+def _stewards_q(networks):
+    """People holding a manage_network grant of their own on one of `networks` (a queryset).
+
+    Only personal grants name a steward to tell things to (a group grant names no one), as
+    guardian's get_users_with_perms(with_group_users=False) answers.
+    """
+    from community.models import NetworkUserObjectPermission
+
+    return Q(
+        pk__in=NetworkUserObjectPermission.objects.filter(
+            content_object__in=networks, permission__codename=MANAGE_NETWORK
+        ).values("user_id"),
+        erased_at__isnull=True,
+    )
+
+
+def stewards_of(network):
+    """The network's stewards, to notify: one query."""
+    from community.models import User
+
+    return User.objects.filter(_stewards_q(Network.objects.filter(pk=network.pk)))
+
+
+def stewards_of_members_networks(user):
+    """Stewards of the networks `user` belongs to, other than the user: one query."""
+    from community.models import User
+
+    networks = Network.objects.filter(members_group__user=user)
+    return User.objects.filter(_stewards_q(networks)).exclude(pk=user.pk)
 
 
 def visible_networks(user):
@@ -417,7 +453,7 @@ def members_with_roles(network):
         user=OuterRef("pk"), group=network.moderators_group_id
     )
     stewards = NetworkUserObjectPermission.objects.filter(
-        user=OuterRef("pk"), content_object=network, permission__codename="manage_network"
+        user=OuterRef("pk"), content_object=network, permission__codename=MANAGE_NETWORK
     )
     return (
         User.objects.filter(groups=network.members_group, erased_at__isnull=True)

@@ -108,10 +108,10 @@ def create_network(
         members_group=members,
         moderators_group=moderators,
     )
-    assign_perm("community.view_network", members, network)
-    assign_perm("community.view_network", moderators, network)
+    assign_perm(policies.VIEW_NETWORK_PERM, members, network)
+    assign_perm(policies.VIEW_NETWORK_PERM, moderators, network)
     if actor is not None:
-        assign_perm("community.manage_network", actor, network)
+        assign_perm(policies.MANAGE_NETWORK_PERM, actor, network)
     audit(actor=actor, verb="network.create", target=network, network=network)
     return network
 
@@ -195,7 +195,7 @@ def add_member(*, actor, network, user, role=NetworkRole.MEMBER):
     if role == NetworkRole.MODERATOR:
         user.groups.add(network.moderators_group)
     elif role == NetworkRole.STEWARD:
-        assign_perm("community.manage_network", user, network)
+        assign_perm(policies.MANAGE_NETWORK_PERM, user, network)
     policies.forget_cached_permissions(user)
     audit(
         actor=actor, verb="membership.add", target=network, network=network, subject=user, role=role
@@ -213,7 +213,7 @@ def remove_member(*, actor, network, user):
             "Ask another steward to remove you, so the network is never left without one."
         )
     user.groups.remove(network.members_group, network.moderators_group)
-    remove_perm("community.manage_network", user, network)
+    remove_perm(policies.MANAGE_NETWORK_PERM, user, network)
     policies.forget_cached_permissions(user)
     audit(actor=actor, verb="membership.remove", target=network, network=network, subject=user)
     live.revoke_network_connections(user.pk, network.pk)
@@ -244,11 +244,11 @@ def set_moderator(*, actor, network, user, moderator):
 def set_steward(*, actor, network, user, steward):
     _require_steward(actor, network)
     if steward:
-        assign_perm("community.manage_network", user, network)
+        assign_perm(policies.MANAGE_NETWORK_PERM, user, network)
     else:
         if actor == user:
             raise CommunityError("Ask another steward to do that.")
-        remove_perm("community.manage_network", user, network)
+        remove_perm(policies.MANAGE_NETWORK_PERM, user, network)
     policies.forget_cached_permissions(user)
     audit(
         actor=actor,
@@ -283,7 +283,7 @@ def request_to_join(*, actor, network, message=""):
     audit(actor=actor, verb="join_request.create", target=network, network=network, subject=actor)
     from django.urls import reverse
 
-    for steward in _stewards(network):
+    for steward in policies.stewards_of(network):
         notify(
             user=steward,
             kind="join_request",
@@ -331,21 +331,6 @@ def decide_join_request(*, actor, join_request, approve, reply=""):
 
         notify(user=join_request.user, kind="join_declined", url=reverse("community:dashboard"))
     return join_request
-
-
-def _stewards(network):
-    from guardian.shortcuts import get_users_with_perms
-
-    return [
-        user
-        for user in get_users_with_perms(
-            network,
-            only_with_perms_in=["manage_network"],
-            with_superusers=False,
-            with_group_users=False,
-        )
-        if not user.erased_at
-    ]
 
 
 # Invitations --------------------------------------------------------------------------------

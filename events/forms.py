@@ -2,6 +2,7 @@ from django import forms
 
 from community.models import User
 from community.policies import managed_networks
+from events import policies
 from events.models import Event
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -78,11 +79,8 @@ class EventForm(forms.ModelForm):
         networks = managed_networks(actor)
         self.fields["networks"].queryset = networks
         self.fields["facilitators"].queryset = (
-            User.objects.filter(
-                groups__in=networks.values("members_group"), is_active=True, erased_at__isnull=True
-            )
+            policies.facilitator_candidates(networks)
             .select_related("profile")
-            .distinct()
             .order_by("profile__display_name", "pk")
         )
         if self.instance.pk:
@@ -90,8 +88,7 @@ class EventForm(forms.ModelForm):
                 pk__in=networks.values("pk")
             )
             self.fields["facilitators"].initial = User.objects.filter(
-                eventuserobjectpermission__content_object=self.instance,
-                eventuserobjectpermission__permission__codename="facilitate_event",
+                pk__in=policies.facilitator_ids(self.instance)
             )
 
     def clean(self):

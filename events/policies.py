@@ -20,6 +20,9 @@ from events.models import (
 
 REGISTER = "register_for_event"
 FACILITATE = "facilitate_event"
+# Full names for guardian's assign_perm/remove_perm, which the services call when they grant.
+REGISTER_PERM = f"events.{REGISTER}"
+FACILITATE_PERM = f"events.{FACILITATE}"
 
 
 # Building blocks (query expressions) --------------------------------------------------------
@@ -134,6 +137,46 @@ def registration_window_error(event, now=None):
 
 def can_register(user, event):
     return is_eligible(user, event) and registration_window_error(event) is None
+
+
+# Who facilitates ----------------------------------------------------------------------------
+
+
+def facilitator_grants(event):
+    """The event's facilitate grants (the rows the service adds and removes)."""
+    return EventUserObjectPermission.objects.filter(
+        content_object=event, permission__codename=FACILITATE
+    )
+
+
+def facilitator_ids(event):
+    """The ids of the event's facilitators, as a subquery (`.values("user_id")`)."""
+    return facilitator_grants(event).values("user_id")
+
+
+def facilitators(event):
+    """The event's facilitators who can still be told things: active and not erased."""
+    from community.models import User
+
+    return User.objects.filter(
+        pk__in=facilitator_ids(event), is_active=True, erased_at__isnull=True
+    )
+
+
+def facilitator_candidates(networks):
+    """Who may be made a facilitator of an event for `networks`: their active members."""
+    from community.models import User
+
+    return User.objects.filter(
+        groups__in=[network.members_group_id for network in networks],
+        is_active=True,
+        erased_at__isnull=True,
+    ).distinct()
+
+
+def facilitated_events(user):
+    """Events the user facilitates (any status), for their export."""
+    return Event.objects.filter(_facilitating_q(user))
 
 
 # Lists --------------------------------------------------------------------------------------

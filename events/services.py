@@ -145,23 +145,17 @@ def _check_times(starts_at, ends_at, opens_at, closes_at):
 def _set_networks_and_facilitators(event, networks, facilitators):
     old_networks = set(event.networks.all())
     for network in old_networks - set(networks):
-        remove_perm("events.register_for_event", network.members_group, event)
+        remove_perm(policies.REGISTER_PERM, network.members_group, event)
     for network in networks:
-        assign_perm("events.register_for_event", network.members_group, event)
+        assign_perm(policies.REGISTER_PERM, network.members_group, event)
     event.networks.set(networks)
-    old = set(
-        event.eventuserobjectpermission_set.filter(
-            permission__codename="facilitate_event"
-        ).values_list("user_id", flat=True)
-    )
+    old = set(policies.facilitator_grants(event).values_list("user_id", flat=True))
     new = {f.pk for f in facilitators}
     for user in facilitators:
         if user.pk not in old:
-            assign_perm("events.facilitate_event", user, event)
+            assign_perm(policies.FACILITATE_PERM, user, event)
     if old - new:
-        event.eventuserobjectpermission_set.filter(
-            permission__codename="facilitate_event", user_id__in=old - new
-        ).delete()
+        policies.facilitator_grants(event).filter(user_id__in=old - new).delete()
     return new - old
 
 
@@ -173,10 +167,10 @@ def _check_choices(actor, networks, facilitators):
     allowed = set(managed_networks(actor).values_list("pk", flat=True))
     if any(n.pk not in allowed for n in networks):
         raise EventError("You can only choose networks you run.")
-    member_groups = [n.members_group_id for n in networks]
-    for user in facilitators:
-        if not user.groups.filter(pk__in=member_groups).exists():
-            raise EventError("Facilitators must be members of one of the event's networks.")
+    wanted = {user.pk for user in facilitators}
+    eligible = policies.facilitator_candidates(networks).filter(pk__in=wanted)
+    if wanted and eligible.count() != len(wanted):
+        raise EventError("Facilitators must be members of one of the event's networks.")
 
 
 @transaction.atomic
@@ -320,12 +314,7 @@ def cancel_event(*, actor, event):
     ):
         told.add(registration.user_id)
         notify(user=registration.user, kind="event_cancelled", url=event_url(event), target=event)
-    from community.models import User
-
-    facilitator_ids = event.eventuserobjectpermission_set.filter(
-        permission__codename="facilitate_event"
-    ).values_list("user_id", flat=True)
-    for user in User.objects.filter(pk__in=facilitator_ids).exclude(pk__in=told):
+    for user in policies.facilitators(event).exclude(pk__in=told):
         notify(user=user, kind="event_cancelled", url=event_url(event), target=event)
     _broadcast_seats(event)
     return event
@@ -418,7 +407,7 @@ def _register(actor, event):
             status=registration.status,
         )
         if registration.status == Status.AWAITING_APPROVAL:
-            for user in _managers(event):
+            for user in policies.facilitators(event):
                 notify(
                     user=user,
                     kind="event_approval_needed",
@@ -437,15 +426,6 @@ def _existing_registration(event, user_id):
         .order_by("-pk")
         .first()
     )
-
-
-def _managers(event):
-    from community.models import User
-
-    ids = event.eventuserobjectpermission_set.filter(
-        permission__codename="facilitate_event"
-    ).values_list("user_id", flat=True)
-    return User.objects.filter(pk__in=ids, is_active=True, erased_at__isnull=True)
 
 
 @transaction.atomic
@@ -610,12 +590,7 @@ def export_user_data(user):
             }
             for r in Registration.objects.filter(user=user).select_related("event")
         ],
-        "facilitating": list(
-            Event.objects.filter(
-                eventuserobjectpermission__user=user,
-                eventuserobjectpermission__permission__codename="facilitate_event",
-            ).values_list("title", flat=True)
-        ),
+        "facilitating": list(policies.facilitated_events(user).values_list("title", flat=True)),
     }
 
 

@@ -6,6 +6,8 @@ user's grants on one forum in one query, cached on the user object for the reque
 WebSocket connection. Deny by default: no model-level grant and no superuser opens a forum.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +26,10 @@ from forums.models import (
 )
 
 VIEW, POST, MODERATE = "view_forum", "post_in_forum", "moderate_forum"
+# What create_forum grants (full names for guardian's assign_perm): readers read and post,
+# moderators also moderate.
+READER_PERMS = (f"forums.{VIEW}", f"forums.{POST}")
+MODERATOR_PERMS = (*READER_PERMS, f"forums.{MODERATE}")
 
 
 def _signed_in(user):
@@ -153,6 +159,21 @@ def get_forum_for_member(user, pk):
     return forum
 
 
+def forum_readers(forum):
+    """Everyone who may read the forum (to notify): its view grants, by group or in person."""
+    from community.models import User
+
+    groups = ForumGroupObjectPermission.objects.filter(
+        content_object=forum, permission__codename=VIEW
+    ).values("group_id")
+    people = ForumUserObjectPermission.objects.filter(
+        content_object=forum, permission__codename=VIEW
+    ).values("user_id")
+    return User.objects.filter(
+        Q(groups__in=groups) | Q(pk__in=people), is_active=True, erased_at__isnull=True
+    ).distinct()
+
+
 def forums_in_network(user, network):
     return visible_forums(user).filter(network=network)
 
@@ -221,6 +242,11 @@ def can_edit_post(user, post):
     )
 
 
+def can_delete_post(user, post):
+    """Authors may withdraw their words, even from a locked topic."""
+    return post.author_id == user.pk and not post.is_deleted and can_view_topic(user, post.topic)
+
+
 def can_flag_post(user, post):
     return post.author_id != user.pk and not post.is_deleted and can_view_topic(user, post.topic)
 
@@ -232,6 +258,46 @@ def can_react(user, post):
         and not post.is_hidden
         and can_view_topic(user, post.topic)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PostFlags:
+    """What one viewer may see and do on one post of a page."""
+
+    is_mine: bool
+    show_text: bool
+    can_edit: bool
+    can_delete: bool
+    can_react: bool
+    can_flag: bool
+
+    def as_dict(self):
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def post_flags(user, topic, posts):
+    """{post pk: PostFlags} for a page of one topic's posts, with no query per post.
+
+    The same answers as can_edit_post, can_delete_post, can_react and can_flag_post (a test
+    holds them together), with the topic-wide parts asked once: the topic page and the topic
+    socket show buttons from here, and the actions ask the single answers.
+    """
+    can_view = can_view_topic(user, topic)
+    can_moderate = can_moderate_forum(user, topic.forum)
+    open_to_me = can_view and (not topic.is_locked or can_moderate)
+    flags = {}
+    for post in posts:
+        mine = post.author_id == user.pk
+        shown = not post.is_deleted and not post.is_hidden
+        flags[post.pk] = PostFlags(
+            is_mine=mine,
+            show_text=not post.is_deleted and (not post.is_hidden or mine or can_moderate),
+            can_edit=mine and shown and open_to_me,
+            can_delete=mine and not post.is_deleted and can_view,
+            can_react=not mine and shown and can_view,
+            can_flag=not mine and not post.is_deleted and can_view,
+        )
+    return flags
 
 
 def can_reveal(user, post):

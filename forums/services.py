@@ -15,7 +15,6 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from community import live
-from community.models import User
 from community.services import audit, notify
 from community.text import render_markdown
 from forums import policies
@@ -105,10 +104,10 @@ def create_forum(
         require_topic_approval=require_topic_approval,
     )
     readers = audience or network.members_group
-    for perm in ("view_forum", "post_in_forum"):
-        assign_perm(f"forums.{perm}", readers, forum)
-    for perm in ("view_forum", "post_in_forum", "moderate_forum"):
-        assign_perm(f"forums.{perm}", network.moderators_group, forum)
+    for perm in policies.READER_PERMS:
+        assign_perm(perm, readers, forum)
+    for perm in policies.MODERATOR_PERMS:
+        assign_perm(perm, network.moderators_group, forum)
     audit(
         actor=actor,
         verb="forum.create",
@@ -202,29 +201,14 @@ def _post_url(post):
 MENTION = re.compile(r"@([^\s@][^@\n]{0,79})")
 
 
-def _readers(forum):
-    """Active people who may read a forum (through a group or a direct grant)."""
-    from forums.models import ForumGroupObjectPermission, ForumUserObjectPermission
-
-    group_ids = ForumGroupObjectPermission.objects.filter(
-        content_object=forum, permission__codename="view_forum"
-    ).values("group_id")
-    user_ids = ForumUserObjectPermission.objects.filter(
-        content_object=forum, permission__codename="view_forum"
-    ).values("user_id")
-    from django.db.models import Q
-
-    return User.objects.filter(
-        Q(groups__in=group_ids) | Q(pk__in=user_ids), is_active=True, erased_at__isnull=True
-    ).distinct()
-
-
 def _notify_mentions(actor, post):
     if "@" not in post.source:
         return set()
     text = post.source.lower()
     mentioned = set()
-    for user in _readers(post.topic.forum).exclude(pk=actor.pk).select_related("profile"):
+    for user in (
+        policies.forum_readers(post.topic.forum).exclude(pk=actor.pk).select_related("profile")
+    ):
         name = getattr(getattr(user, "profile", None), "display_name", "")
         if name and f"@{name.lower()}" in text:
             notify(user=user, kind="forum_mention", url=_post_url(post), target=post)
@@ -233,7 +217,7 @@ def _notify_mentions(actor, post):
 
 
 def _notify_subscribers(actor, post, skip):
-    readers = _readers(post.topic.forum).values("pk")
+    readers = policies.forum_readers(post.topic.forum).values("pk")
     for sub in (
         Subscription.objects.filter(topic=post.topic, user__in=readers)
         .exclude(user=actor)
@@ -364,7 +348,7 @@ def delete_post(*, actor, post):
     topic = Topic.objects.select_for_update().select_related("forum__network").get(pk=post.topic_id)
     post = Post.objects.select_for_update().get(pk=post.pk)
     post.topic = topic
-    if post.author_id != actor.pk or post.is_deleted:
+    if not policies.can_delete_post(actor, post):
         raise ForumError("You can only delete your own posts.")
     post.deleted_at = timezone.now()
     post.seq = _next_seq(topic)

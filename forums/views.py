@@ -190,19 +190,16 @@ def decorate_posts(user, topic, posts, can_moderate):
             )
         )
     revealed = policies.revealed_post_ids(user, posts) if can_moderate else {}
+    flags = policies.post_flags(user, topic, posts)
     # One reverse() for the page instead of several per post: /forums/posts/<pk>/<action>/.
     prefix = reverse("forums:post", args=[0])[: -len("0/")]
     for post in posts:
         post.topic = topic
         post.url = f"{prefix}{post.pk}/"
         post.author_label = policies.author_label(user, post, revealed)
-        post.is_mine = post.author_id == user.pk
-        post.show_text = not post.is_deleted and (
-            not post.is_hidden or post.is_mine or can_moderate
-        )
-        post.can_edit = post.is_mine and not post.is_deleted and not post.is_hidden
-        post.can_react = not post.is_mine and not post.is_deleted and not post.is_hidden
-        post.can_flag = not post.is_mine and not post.is_deleted
+        # The flags come from the policy; the template reads them as the post's attributes.
+        for name, value in flags[post.pk].as_dict().items():
+            setattr(post, name, value)
         post.thanked = (post.pk, "thanks") in reacted
         post.found_helpful = (post.pk, "helpful") in reacted
     return posts
@@ -393,7 +390,7 @@ def post_edit(request, pk):
 @require_POST
 def post_delete(request, pk):
     post = policies.get_post_for_member(request.user, pk)
-    if post.author_id != request.user.pk:
+    if not policies.can_delete_post(request.user, post):
         raise Http404("No such post.")
     try:
         services.delete_post(actor=request.user, post=post)

@@ -77,6 +77,10 @@ def get_mentor_for_viewing(user, pk):
     raise Http404("No such mentor.")
 
 
+def is_own_mentor_profile(user, profile):
+    return _signed_in(user) and profile.user_id == user.pk
+
+
 def can_be_mentor(user):
     return is_participant(user)
 
@@ -98,6 +102,16 @@ def mentors_awaiting_approval(user):
 
 def can_request_mentor(user):
     return is_participant(user)
+
+
+def is_own_request(user, request):
+    """The mentee who asked: only they withdraw it, see suggestions and choose a mentor."""
+    return _signed_in(user) and request.mentee_id == user.pk
+
+
+def is_asked_mentor(user, proposal):
+    """The mentor a proposal asks: only they answer it."""
+    return _signed_in(user) and proposal.mentor.user_id == user.pk
 
 
 def get_request_for_mentee(user, pk):

@@ -16,10 +16,9 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import get_users_with_perms
 
 from community import policies as community_policies
-from community.models import BoardRole, Network, OrganisationKind, PracticeArea, User
+from community.models import BoardRole, OrganisationKind, PracticeArea, User
 from community.services import CommunityError, audit, notify
 from community.text import render_markdown
 from mentoring import matching, policies
@@ -121,7 +120,7 @@ def save_mentor_profile(
         subject=actor,
     )
     if created:
-        for steward in _stewards_of(actor):
+        for steward in community_policies.stewards_of_members_networks(actor):
             notify(
                 user=steward,
                 kind="mentoring_mentor_applied",
@@ -129,21 +128,6 @@ def save_mentor_profile(
                 target=profile,
             )
     return profile
-
-
-def _stewards_of(user):
-    """Stewards of the networks the user belongs to."""
-    stewards = {}
-    for network in Network.objects.filter(members_group__user=user):
-        for steward in get_users_with_perms(
-            network,
-            only_with_perms_in=["manage_network"],
-            with_superusers=False,
-            with_group_users=False,
-        ):
-            if not steward.erased_at and steward.pk != user.pk:
-                stewards[steward.pk] = steward
-    return list(User.objects.filter(pk__in=stewards)) if stewards else []
 
 
 @transaction.atomic
@@ -312,7 +296,7 @@ def create_request(
 @transaction.atomic
 def withdraw_request(*, actor, request):
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
-    if request.mentee_id != actor.pk:
+    if not policies.is_own_request(actor, request):
         raise MentoringError("Only the person who asked can withdraw this request.")
     if not request.is_open:
         raise MentoringError("This request is no longer open.")
@@ -337,7 +321,7 @@ class MentorSuggestion:
 
 def suggestions_for(*, actor, request, limit=5):
     """The best eligible mentors for an open request, each with reasons in plain words."""
-    if request.mentee_id != actor.pk or not request.is_open:
+    if not policies.is_own_request(actor, request) or not request.is_open:
         return []
     mentors = _matching_mentors()
     proposed = set(
@@ -366,7 +350,7 @@ def suggestions_for(*, actor, request, limit=5):
 def propose_mentor(*, actor, request, mentor, source=Proposal.Source.MENTEE):
     """The mentee (or a steward's cohort run) asks a mentor; the mentor has 14 days."""
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
-    if source == Proposal.Source.MENTEE and request.mentee_id != actor.pk:
+    if source == Proposal.Source.MENTEE and not policies.is_own_request(actor, request):
         raise MentoringError("Only the person who asked can choose a mentor.")
     if source == Proposal.Source.COHORT and not policies.is_mentoring_steward(actor):
         raise MentoringError("Only stewards run cohort matching.")
@@ -438,7 +422,7 @@ def accept_proposal(*, actor, proposal):
         _lock_timeout()
         # The mentor row first, always: every acceptance queues here, one at a time.
         mentor = MentorProfile.objects.select_for_update().get(pk=proposal.mentor_id)
-        if mentor.user_id != actor.pk:
+        if not policies.is_own_mentor_profile(actor, mentor):
             raise MentoringError("Only the mentor who was asked can answer.")
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != Proposal.Status.PENDING:
@@ -489,7 +473,7 @@ def accept_proposal(*, actor, proposal):
 def decline_proposal(*, actor, proposal, reason=""):
     """The reason is for stewards only; the mentee learns only that it was answered."""
     proposal = Proposal.objects.select_for_update().select_related("mentor").get(pk=proposal.pk)
-    if proposal.mentor.user_id != actor.pk:
+    if not policies.is_asked_mentor(actor, proposal):
         raise MentoringError("Only the mentor who was asked can answer.")
     if proposal.status != Proposal.Status.PENDING:
         raise MentoringError("This proposal has already been answered or has expired.")

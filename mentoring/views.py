@@ -69,7 +69,7 @@ def mentor_detail(request, pk):
     return render(
         request,
         "mentoring/mentor_detail.html",
-        {"mentor": profile, "is_own": profile.user_id == request.user.pk},
+        {"mentor": profile, "is_own": policies.is_own_mentor_profile(request.user, profile)},
     )
 
 

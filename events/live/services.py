@@ -723,11 +723,9 @@ def assign_rooms(*, actor, event, mode="random", assignments=None):
 
 
 def _facilitator_ids(event):
-    from events.models import EventUserObjectPermission
+    from events import policies as event_policies
 
-    return EventUserObjectPermission.objects.filter(
-        content_object=event, permission__codename="facilitate_event"
-    ).values("user_id")
+    return event_policies.facilitator_ids(event)
 
 
 @transaction.atomic

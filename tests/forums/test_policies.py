@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from forums import policies
+from forums import policies, services
 
 ROLES = ("anonymous", "outsider", "peer", "inner", "moderator", "steward")
 
@@ -117,3 +117,46 @@ def test_unapproved_topic_is_seen_by_its_author_and_moderators_only(space, clien
     assert client.get(reverse("forums:topic", args=[topic.pk])).status_code == 200
     client.force_login(space.moderator)
     assert client.get(reverse("forums:topic", args=[topic.pk])).status_code == 200
+
+
+def test_author_in_a_locked_topic_is_not_offered_an_edit_link_that_answers_404(space, client):
+    topic = space.topic(user=space.author, title="Soon locked")
+    post = topic.posts.get()
+    services.moderate_topic(actor=space.moderator, topic=topic, action="lock")
+    client.force_login(space.author)
+    edit_url = reverse("forums:post_edit", args=[post.pk])
+    assert client.get(edit_url).status_code == 404
+    page = client.get(reverse("forums:topic", args=[topic.pk])).content.decode()
+    assert f'href="{edit_url}"' not in page
+    # The author may still withdraw their words from a locked topic.
+    assert reverse("forums:post_delete", args=[post.pk]) in page
+
+
+def test_post_flags_for_a_page_agree_with_the_single_answers_in_constant_queries(
+    space, django_assert_max_num_queries
+):
+    topic = space.topic(user=space.author, title="Flags")
+    services.reply(actor=space.peer, topic=topic, body="A reply")
+    hidden = services.reply(actor=space.author, topic=topic, body="Hidden soon")
+    services.set_post_hidden(actor=space.moderator, post=hidden, hidden=True, reason="Off topic")
+    gone = services.reply(actor=space.peer, topic=topic, body="Deleted soon")
+    services.delete_post(actor=space.peer, post=gone)
+    for locked in (False, True):
+        services.moderate_topic(
+            actor=space.moderator, topic=topic, action="lock" if locked else "unlock"
+        )
+        topic.refresh_from_db()
+        for user in (space.author, space.peer, space.moderator):
+            policies.forget(user)
+            posts = list(topic.posts.order_by("pk"))
+            for post in posts:
+                post.topic = topic
+            policies.forget(user)
+            policies.can_moderate_forum(user, topic.forum)
+            with django_assert_max_num_queries(0):
+                flags = policies.post_flags(user, topic, posts)
+            for post in posts:
+                assert flags[post.pk].can_edit == policies.can_edit_post(user, post)
+                assert flags[post.pk].can_delete == policies.can_delete_post(user, post)
+                assert flags[post.pk].can_flag == policies.can_flag_post(user, post)
+                assert flags[post.pk].can_react == policies.can_react(user, post)
