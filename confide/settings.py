@@ -129,6 +129,9 @@ else:
         "NAME": env("TEST_SQLITE", str(BASE_DIR / "var" / "test.sqlite3"))
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# How long an action waits for a scarce row (an event's seats, a mentor's places, a live
+# session) before telling the person "busy, try again" (community/locking.py).
+LOCK_TIMEOUT_MS = int(env("LOCK_TIMEOUT_MS", "5000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channel layer and cache when REDIS_URL is set; in-memory otherwise (one process).

@@ -16,6 +16,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from community import live
+from community.locking import lock_one
 from community.models import Network
 from community.services import audit, notify
 from community.text import render_markdown
@@ -51,12 +52,17 @@ def _first_network(event):
 
 
 def _lock(event):
-    """Lock the event row; seat counts must be read after this, in their own statements."""
+    """Lock the event row; seat counts must be read after this, in their own statements.
+
+    A wait past the lock timeout is "busy, try again" (an EventError), not the outage page.
+    """
     first_network = EventNetworks.objects.filter(event_id=OuterRef("pk")).order_by("network_id")
-    return (
-        Event.objects.select_for_update(of=("self",))
-        .annotate(audit_network_id=Subquery(first_network.values("network_id")[:1]))
-        .get(pk=event.pk)
+    return lock_one(
+        Event.objects.annotate(
+            audit_network_id=Subquery(first_network.values("network_id")[:1])
+        ).filter(pk=event.pk),
+        of=("self",),
+        busy=EventError,
     )
 
 

@@ -11,13 +11,14 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from community import policies as community_policies
+from community.locking import lock_one
 from community.models import BoardRole, OrganisationKind, PracticeArea, User
 from community.services import CommunityError, audit, notify
 from community.text import render_markdown
@@ -49,11 +50,10 @@ class MentoringError(CommunityError):
     """A refusal a person can read."""
 
 
-def _lock_timeout():
-    """Waiting for a busy mentor row becomes a readable "try again", not a hung page."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '5s'")
+def _lock_mentor(profiles, missing_ok=False):
+    """A mentor's row holds their places: every change to them queues here, with a time limit
+    whose end is "busy, try again" (a MentoringError), not a hung page or the outage page."""
+    return lock_one(profiles, busy=MentoringError, missing_ok=missing_ok)
 
 
 def _codes(values, choices, limit=None):
@@ -90,7 +90,7 @@ def save_mentor_profile(
         raise MentoringError("Mentoring is open to members of a network.")
     if not 1 <= int(capacity) <= MAX_CAPACITY:
         raise MentoringError(f"Choose between 1 and {MAX_CAPACITY} mentees.")
-    profile = MentorProfile.objects.select_for_update().filter(user=actor).first()
+    profile = _lock_mentor(MentorProfile.objects.filter(user=actor), missing_ok=True)
     created = profile is None
     if created:
         profile = MentorProfile(user=actor)
@@ -132,7 +132,7 @@ def save_mentor_profile(
 
 @transaction.atomic
 def approve_mentor(*, actor, profile):
-    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = _lock_mentor(MentorProfile.objects.filter(pk=profile.pk))
     if not policies.can_approve_mentor(actor, profile):
         raise MentoringError("Only a steward, and not the mentor themselves, can approve.")
     if profile.status != MentorProfile.Status.APPLIED:
@@ -148,7 +148,7 @@ def approve_mentor(*, actor, profile):
 @transaction.atomic
 def set_mentor_availability(*, actor, status):
     """A mentor pauses (hidden from the directory and matching), resumes or retires."""
-    profile = MentorProfile.objects.select_for_update().filter(user=actor).first()
+    profile = _lock_mentor(MentorProfile.objects.filter(user=actor), missing_ok=True)
     if profile is None:
         raise MentoringError("You have no mentor profile.")
     allowed = {
@@ -419,9 +419,8 @@ def _close_proposal(proposal, status, reason=""):
 def accept_proposal(*, actor, proposal):
     """Take one of the mentor's places, under a lock, and start the relationship."""
     try:
-        _lock_timeout()
         # The mentor row first, always: every acceptance queues here, one at a time.
-        mentor = MentorProfile.objects.select_for_update().get(pk=proposal.mentor_id)
+        mentor = _lock_mentor(MentorProfile.objects.filter(pk=proposal.mentor_id))
         if not policies.is_own_mentor_profile(actor, mentor):
             raise MentoringError("Only the mentor who was asked can answer.")
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -447,8 +446,6 @@ def accept_proposal(*, actor, proposal):
             "This could not be accepted: your places may have just been taken. "
             "Reload the page to see where things stand."
         ) from error
-    except OperationalError as error:
-        raise MentoringError("Many answers are arriving at once. Try again in a moment.") from error
     proposal.status = Proposal.Status.ACCEPTED
     proposal.answered_at = timezone.now()
     proposal.save(update_fields=["status", "answered_at"])
@@ -602,9 +599,8 @@ def _tell_other(actor, relationship):
 @transaction.atomic
 def end_relationship(*, actor, relationship, rating=None, goals_met=False):
     """End it, free the mentor's place, and keep the actor's private feedback if given."""
-    _lock_timeout()
     relationship = _current_relationship(actor, relationship)
-    MentorProfile.objects.select_for_update().get(pk=relationship.mentor_id)
+    _lock_mentor(MentorProfile.objects.filter(pk=relationship.mentor_id))
     relationship = MentoringRelationship.objects.select_for_update().get(pk=relationship.pk)
     if not relationship.is_current:
         raise MentoringError("This relationship has already ended.")

@@ -16,6 +16,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from community import live
+from community.locking import lock_one
 from community.services import audit
 from community.text import render_inline
 from events.live import policies
@@ -123,10 +124,12 @@ def ensure_session(*, event):
 
 
 def _locked_session(event):
-    session = LiveSession.objects.select_for_update().filter(event=event).first()
+    """The session row, locked; a wait past the lock timeout is "busy, try again"."""
+    sessions = LiveSession.objects.filter(event=event)
+    session = lock_one(sessions, busy=LiveError, missing_ok=True)
     if session is None:
         LiveSession.objects.get_or_create(event=event)
-        session = LiveSession.objects.select_for_update().get(event=event)
+        session = lock_one(sessions, busy=LiveError)
     return session
 
 
