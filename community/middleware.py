@@ -58,14 +58,7 @@ class TwoFactorEnrolmentMiddleware:
             return None
         if not must_enrol(user):
             return None
-        target = reverse("mfa_activate_totp")
-        if getattr(request, "htmx", False):
-            from django.http import HttpResponse
-
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return redirect(target)
+        return redirect(reverse("mfa_activate_totp"))
 
 
 def must_enrol(user):

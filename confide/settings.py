@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "guardian",
-    "django_htmx",
     "django_tasks_db",
     "community",
     "forums",
@@ -84,7 +83,6 @@ MIDDLEWARE = [
     # Stewards, moderators, facilitators and members of networks that require it enrol TOTP first.
     "community.middleware.TwoFactorEnrolmentMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "community.middleware.PrivatePagesMiddleware",
 ]
 
