@@ -30,14 +30,14 @@ class EventsConfig(SiteApp, AppConfig):
         return views.network_section(request, network)
 
     def export_user_data(self, user):
-        from events import services
+        from events import data
 
-        return services.export_user_data(user)
+        return data.export_user_data(user)
 
     def erase_user_data(self, user):
-        from events import services
+        from events import data
 
-        services.erase_user_data(user)
+        data.erase_user_data(user)
 
     def notification_target_querysets(self):
         from events.models import Registration

@@ -31,14 +31,14 @@ class MentoringConfig(SiteApp, AppConfig):
             notices.register(kind, sentence)
 
     def export_user_data(self, user):
-        from mentoring import services
+        from mentoring import data
 
-        return services.export_user_data(user)
+        return data.export_user_data(user)
 
     def erase_user_data(self, user):
-        from mentoring import services
+        from mentoring import data
 
-        services.erase_user_data(user)
+        data.erase_user_data(user)
 
     def notification_target_querysets(self):
         from mentoring.models import MentoringRelationship, Proposal

@@ -1,5 +1,8 @@
 """Every action that changes mentoring's state: one function per verb.
 
+Reads for pages (suggestions, cohort previews, figures) are in selectors.py, the hourly
+reminders and expiries in retention.py, and a person's export and erasure in data.py.
+
 Each checks the policy, writes inside a transaction, audits, and tells people through
 community.services.notify (content-free sentences registered in MentoringConfig.ready()).
 A mentor's places are taken under a row lock on their profile, with a database constraint
@@ -7,13 +10,9 @@ A mentor's places are taken under a row lock on their profile, with a database c
 """
 
 import logging
-import statistics
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from community.locking import lock_one
 from community.models import BoardRole, OrganisationKind, PracticeArea, User
 from community.services import CommunityError, audit, notify
 from community.text import render_markdown
-from mentoring import matching, policies
+from mentoring import matching, policies, selectors
 from mentoring.models import (
     MAX_CAPACITY,
     MAX_FOCUS_AREAS,
@@ -40,10 +39,6 @@ from mentoring.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-EXPIRY_WARNING = timedelta(days=2)
-MEETING_GAP = timedelta(weeks=6)
-FEEDBACK_MIN_ANSWERS = 5
 
 
 class MentoringError(CommunityError):
@@ -171,69 +166,6 @@ def set_mentor_availability(*, actor, status):
     return profile
 
 
-# Matching inputs -----------------------------------------------------------------------------
-
-
-def _mentor_value(profile):
-    org = getattr(getattr(profile.user, "profile", None), "organisation", None)
-    kinds = set(profile.organisation_kinds)
-    if org is not None:
-        kinds.add(org.kind)
-    return matching.Mentor(
-        id=profile.user_id,
-        organisation_id=org.pk if org else None,
-        expertise=frozenset(profile.expertise),
-        roles_held=frozenset(profile.roles_held),
-        organisation_kinds=frozenset(kinds),
-        region=profile.region or (org.region if org else ""),
-        formats=frozenset(profile.formats),
-        capacity_left=profile.places_left,
-        approved_active=profile.status == MentorProfile.Status.APPROVED
-        and profile.user.is_active
-        and not profile.user.erased_at,
-        lived_experience=profile.uses_lived_experience,
-        excluded_user_ids=frozenset(u.pk for u in profile.excluded_users.all()),
-    )
-
-
-def _matching_mentors():
-    return list(
-        MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
-        .select_related("user__profile__organisation")
-        .prefetch_related("excluded_users")
-    )
-
-
-def _blocked_by_mentee(mentee_ids):
-    """Mentor user ids each mentee may never be suggested again (declined or expired)."""
-    blocked = {}
-    rows = Proposal.objects.filter(
-        request__mentee_id__in=mentee_ids, status__in=Proposal.BLOCKING_STATUSES
-    ).values_list("request__mentee_id", "mentor__user_id")
-    for mentee_id, mentor_id in rows:
-        blocked.setdefault(mentee_id, set()).add(mentor_id)
-    return blocked
-
-
-def _request_value(request, blocked=frozenset()):
-    org = getattr(getattr(request.mentee, "profile", None), "organisation", None)
-    return matching.Request(
-        id=request.pk,
-        mentee_id=request.mentee_id,
-        organisation_id=org.pk if org else None,
-        organisation_kind=org.kind if org else "",
-        region=org.region if org else "",
-        focus_areas=tuple(request.focus_areas),
-        wants_lived_experience=request.wants_lived_experience,
-        wants_same_org_kind=request.wants_same_org_kind,
-        wants_different_region=request.wants_different_region,
-        wants_role=request.wants_role or None,
-        formats=frozenset(request.formats),
-        excluded_user_ids=frozenset(u.pk for u in request.excluded_users.all()),
-        blocked_mentor_ids=frozenset(blocked),
-    )
-
-
 # Requests ------------------------------------------------------------------------------------
 
 
@@ -308,41 +240,6 @@ def withdraw_request(*, actor, request):
     return request
 
 
-@dataclass(frozen=True)
-class MentorSuggestion:
-    mentor: MentorProfile
-    score: float
-    reasons: tuple[str, ...]
-
-    @property
-    def percent(self):
-        return round(self.score * 100)
-
-
-def suggestions_for(*, actor, request, limit=5):
-    """The best eligible mentors for an open request, each with reasons in plain words."""
-    if not policies.is_own_request(actor, request) or not request.is_open:
-        return []
-    mentors = _matching_mentors()
-    proposed = set(
-        request.proposals.filter(status=Proposal.Status.PENDING).values_list(
-            "mentor__user_id", flat=True
-        )
-    )
-    current = set(
-        MentoringRelationship.objects.filter(
-            mentee=actor, status__in=["active", "paused"]
-        ).values_list("mentor__user_id", flat=True)
-    )
-    blocked = _blocked_by_mentee([actor.pk]).get(actor.pk, set())
-    value = _request_value(request, blocked)
-    by_user = {m.user_id: m for m in mentors if m.user_id not in proposed | current}
-    found = matching.suggest(
-        value, [_mentor_value(m) for m in by_user.values()], limit, labels=reason_labels()
-    )
-    return [MentorSuggestion(by_user[s.mentor_id], s.score, s.reasons) for s in found]
-
-
 # Proposals -----------------------------------------------------------------------------------
 
 
@@ -366,9 +263,9 @@ def propose_mentor(*, actor, request, mentor, source=Proposal.Source.MENTEE):
         .prefetch_related("excluded_users")
         .get(pk=mentor.pk)
     )
-    blocked = _blocked_by_mentee([request.mentee_id]).get(request.mentee_id, set())
-    value = _request_value(request, blocked)
-    mentor_value = _mentor_value(mentor)
+    blocked = selectors.blocked_by_mentee([request.mentee_id]).get(request.mentee_id, set())
+    value = selectors.request_value(request, blocked)
+    mentor_value = selectors.mentor_value(mentor)
     if not matching.eligible(value, mentor_value):
         raise MentoringError("This mentor cannot be proposed for this request.")
     if request.proposals.filter(mentor=mentor, status=Proposal.Status.PENDING).exists():
@@ -644,68 +541,12 @@ def give_feedback(*, actor, relationship, rating, goals_met=False):
 # Cohort matching (stewards) ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CohortPreview:
-    result: matching.CohortResult
-    requests: dict  # id -> MentoringRequest
-    mentors: dict  # user id -> MentorProfile
-    mode: str
-    min_score: float
-    fixed_pairs: tuple
-
-    @property
-    def rows(self):
-        return [
-            (self.requests[p.request_id], self.mentors[p.mentor_id], p) for p in self.result.pairs
-        ]
-
-    @property
-    def unmatched(self):
-        return [(self.requests[u.request_id], u.reason) for u in self.result.unmatched]
-
-
-def preview_cohort(*, actor, mode="best_total", min_score=0.0, fixed_pairs=()):
-    """Match every open request (not waiting for an answer) against mentors with places."""
-    policies.require_steward(actor)
-    requests = list(
-        MentoringRequest.objects.filter(
-            status=MentoringRequest.Status.OPEN, mentee__erased_at__isnull=True
-        )
-        .select_related("mentee__profile__organisation")
-        .prefetch_related("excluded_users")
-        .order_by("pk")
-    )
-    blocked = _blocked_by_mentee([r.mentee_id for r in requests])
-    mentors = [m for m in _matching_mentors() if m.places_left > 0]
-    fixed = tuple((int(r), int(m)) for r, m in fixed_pairs)
-    try:
-        result = matching.match_cohort(
-            [_request_value(r, blocked.get(r.mentee_id, ())) for r in requests],
-            [_mentor_value(m) for m in mentors],
-            mode=mode,
-            min_score=float(min_score),
-            fixed_pairs=fixed,
-            labels=reason_labels(),
-        )
-    except ValueError as error:
-        raise MentoringError(
-            "One of the pairs fixed by hand cannot be used: it breaks a matching rule or is "
-            "no longer open. Remove it and preview again."
-        ) from error
-    return CohortPreview(
-        result=result,
-        requests={r.pk: r for r in requests},
-        mentors={m.user_id: m for m in mentors},
-        mode=mode,
-        min_score=float(min_score),
-        fixed_pairs=fixed,
-    )
-
-
 @transaction.atomic
 def confirm_cohort(*, actor, mode="best_total", min_score=0.0, fixed_pairs=()):
     """Run the same matching again and send each pair's mentor a proposal."""
-    preview = preview_cohort(actor=actor, mode=mode, min_score=min_score, fixed_pairs=fixed_pairs)
+    preview = selectors.preview_cohort(
+        actor=actor, mode=mode, min_score=min_score, fixed_pairs=fixed_pairs
+    )
     proposals = []
     for request, mentor, _pair in preview.rows:
         try:
@@ -736,232 +577,3 @@ def confirm_cohort(*, actor, mode="best_total", min_score=0.0, fixed_pairs=()):
             target=proposal.request,
         )
     return proposals
-
-
-# Figures (stewards): counts and medians only, never content ---------------------------------
-
-
-def figures(*, actor):
-    policies.require_steward(actor)
-    open_requests = MentoringRequest.objects.filter(
-        status__in=MentoringRequest.OPEN_STATUSES
-    ).count()
-    waits = [
-        (matched - created).total_seconds() / 86400
-        for created, matched in MentoringRequest.objects.filter(
-            matched_at__isnull=False
-        ).values_list("created_at", "matched_at")
-    ]
-    approved = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
-    totals = approved.aggregate(
-        capacity=Coalesce(Sum("capacity"), 0),
-        taken=Coalesce(Sum("active_mentees"), 0),
-        mentors=Count("pk"),
-    )
-    capacity, taken = totals["capacity"], totals["taken"]
-    relationships = dict(
-        MentoringRelationship.objects.values_list("status").annotate(n=Count("pk"))
-    )
-    feedback = list(EndFeedback.objects.values_list("rating", "goals_met"))
-    feedback_summary = None
-    if len(feedback) >= FEEDBACK_MIN_ANSWERS:
-        feedback_summary = {
-            "answers": len(feedback),
-            "useful_or_better": sum(1 for r, _ in feedback if r >= EndFeedback.Rating.USEFUL),
-            "goals_met": sum(1 for _, met in feedback if met),
-        }
-    return {
-        "open_requests": open_requests,
-        "median_days_to_match": round(statistics.median(waits), 1) if waits else None,
-        "matched_requests": len(waits),
-        "capacity": capacity,
-        "places_taken": taken,
-        "utilisation": round(100 * taken / capacity) if capacity else 0,
-        "active_relationships": relationships.get("active", 0),
-        "paused_relationships": relationships.get("paused", 0),
-        "ended_relationships": relationships.get("ended", 0),
-        "approved_mentors": totals["mentors"],
-        "feedback": feedback_summary,
-        "feedback_answers": len(feedback),
-    }
-
-
-# Reminders -----------------------------------------------------------------------------------
-
-
-def send_reminders(*, now=None):
-    """Safe to run every hour: each reminder goes once, each expiry happens once."""
-    now = now or timezone.now()
-    counts = {"expiring": 0, "expired": 0, "no_meeting": 0}
-    for proposal in Proposal.objects.filter(
-        status=Proposal.Status.PENDING,
-        expires_at__lte=now + EXPIRY_WARNING,
-        expires_at__gt=now,
-        expiry_warned_at__isnull=True,
-    ).select_related("mentor__user"):
-        with transaction.atomic():
-            if Proposal.objects.filter(
-                pk=proposal.pk, expiry_warned_at__isnull=True, status=Proposal.Status.PENDING
-            ).update(expiry_warned_at=now):
-                notify(
-                    user=proposal.mentor.user,
-                    kind="mentoring_proposal_expiring",
-                    url=_url("proposal", proposal.pk),
-                    target=proposal,
-                )
-                counts["expiring"] += 1
-    for proposal_id in Proposal.objects.filter(
-        status=Proposal.Status.PENDING, expires_at__lte=now
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            proposal = (
-                Proposal.objects.select_for_update()
-                .filter(pk=proposal_id, status=Proposal.Status.PENDING)
-                .first()
-            )
-            if proposal is None:
-                continue
-            _close_proposal(proposal, Proposal.Status.EXPIRED)
-            audit(actor=None, verb="proposal.expire", target=proposal)
-            notify(
-                user=proposal.request.mentee,
-                kind="mentoring_proposal_expired",
-                url=_url("request", proposal.request_id),
-                target=proposal.request,
-            )
-            counts["expired"] += 1
-    quiet_since = now - MEETING_GAP
-    relationships = (
-        MentoringRelationship.objects.filter(
-            status=MentoringRelationship.Status.ACTIVE, started_at__lte=quiet_since
-        )
-        .annotate(last_meeting=Max("meetings__created_at"))
-        .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lte=quiet_since))
-        .filter(Q(meeting_reminded_at__isnull=True) | Q(meeting_reminded_at__lte=quiet_since))
-        .select_related("mentor__user", "mentee")
-    )
-    for relationship in relationships:
-        with transaction.atomic():
-            MentoringRelationship.objects.filter(pk=relationship.pk).update(meeting_reminded_at=now)
-            for person in (relationship.mentee, relationship.mentor.user):
-                notify(
-                    user=person,
-                    kind="mentoring_meeting_reminder",
-                    url=_url("relationship", relationship.pk),
-                    target=relationship,
-                )
-            counts["no_meeting"] += 1
-    return counts
-
-
-# Data rights ---------------------------------------------------------------------------------
-
-
-def export_user_data(user):
-    """The user's mentoring data; other people's private notes never leave."""
-    profile = MentorProfile.objects.filter(user=user).first()
-    data = {"mentor_profile": None, "requests": [], "proposals_received": [], "relationships": []}
-    if profile:
-        data["mentor_profile"] = {
-            "status": profile.status,
-            "expertise": profile.expertise,
-            "roles_held": profile.roles_held,
-            "organisation_kinds": profile.organisation_kinds,
-            "region": profile.region,
-            "formats": profile.formats,
-            "capacity": profile.capacity,
-            "lived_experience": profile.lived_experience,
-            "lived_experience_consent": profile.lived_experience_consent,
-            "bio": profile.bio,
-            "created_at": profile.created_at,
-        }
-        data["proposals_received"] = [
-            {
-                "status": p.status,
-                "created_at": p.created_at,
-                "answered_at": p.answered_at,
-                "your_decline_reason": p.decline_reason,  # written by this user
-            }
-            for p in profile.proposals.all()
-        ]
-    for request in MentoringRequest.objects.filter(mentee=user).prefetch_related("proposals"):
-        data["requests"].append(
-            {
-                "goals": request.goals,
-                "focus_areas": request.focus_areas,
-                "wants_lived_experience": request.wants_lived_experience,
-                "wants_same_org_kind": request.wants_same_org_kind,
-                "wants_different_region": request.wants_different_region,
-                "wants_role": request.wants_role,
-                "formats": request.formats,
-                "excluded_user_ids": list(request.excluded_users.values_list("pk", flat=True)),
-                "status": request.status,
-                "created_at": request.created_at,
-                # The mentor's decline reason is theirs and the stewards': not exported here.
-                "proposals": [
-                    {"status": p.status, "created_at": p.created_at, "answered_at": p.answered_at}
-                    for p in request.proposals.all()
-                ],
-            }
-        )
-    for relationship in policies.my_relationships(user).prefetch_related("goals", "meetings"):
-        data["relationships"].append(
-            {
-                "role": "mentor" if relationship.mentor.user_id == user.pk else "mentee",
-                "status": relationship.status,
-                "started_at": relationship.started_at,
-                "ended_at": relationship.ended_at,
-                "goals": [
-                    {"text": g.text, "progress": g.progress} for g in relationship.goals.all()
-                ],
-                "meetings": [
-                    {"date": m.date, "minutes": m.minutes, "summary": m.summary}
-                    for m in relationship.meetings.all()
-                ],
-                "my_private_notes": [
-                    {"body": n.body, "created_at": n.created_at}
-                    for n in PrivateNote.objects.filter(relationship=relationship, writer=user)
-                ],
-                "my_feedback": [
-                    {"rating": f.rating, "goals_met": f.goals_met}
-                    for f in EndFeedback.objects.filter(relationship=relationship, writer=user)
-                ],
-            }
-        )
-    return data
-
-
-def erase_user_data(user):
-    """Called inside community.services.erase_user's transaction."""
-    for relationship in policies.my_relationships(user).filter(status__in=["active", "paused"]):
-        MentoringRelationship.objects.filter(pk=relationship.pk).update(
-            status=MentoringRelationship.Status.ENDED, ended_at=timezone.now()
-        )
-        MentorProfile.objects.filter(pk=relationship.mentor_id, active_mentees__gt=0).update(
-            active_mentees=F("active_mentees") - 1
-        )
-    PrivateNote.objects.filter(writer=user).delete()
-    EndFeedback.objects.filter(writer=user).update(writer=None)
-    Proposal.objects.filter(
-        Q(request__mentee=user) | Q(mentor__user=user), status=Proposal.Status.PENDING
-    ).update(status=Proposal.Status.WITHDRAWN, answered_at=timezone.now())
-    Proposal.objects.filter(mentor__user=user).update(decline_reason="")
-    MentoringRequest.objects.filter(mentee=user).update(
-        goals="", goals_html="", status=MentoringRequest.Status.CLOSED
-    )
-    for request in MentoringRequest.objects.filter(mentee=user):
-        request.excluded_users.clear()
-    MentorProfile.objects.filter(user=user).update(
-        status=MentorProfile.Status.RETIRED,
-        bio="",
-        bio_html="",
-        lived_experience="",
-        lived_experience_consent=False,
-        expertise=[],
-        roles_held=[],
-        organisation_kinds=[],
-        formats=[],
-    )
-    for profile in MentorProfile.objects.filter(user=user):
-        profile.excluded_users.clear()
-    community_policies.forget_cached_permissions(user)

@@ -5,6 +5,6 @@ from django.tasks import task
 
 @task
 def send_mentoring_reminders():
-    from mentoring import services
+    from mentoring import retention
 
-    return services.send_reminders()
+    return retention.send_reminders()

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from community.models import PracticeArea
-from mentoring import charts, forms, policies, services
+from mentoring import charts, forms, policies, selectors, services
 from mentoring.models import (
     Goal,
     MentoringRequest,
@@ -163,7 +163,7 @@ def request_detail(request, pk):
         "mentoring/request_detail.html",
         {
             "req": mentoring_request,
-            "suggestions": services.suggestions_for(actor=request.user, request=mentoring_request),
+            "suggestions": selectors.suggestions_for(actor=request.user, request=mentoring_request),
             "proposals": list(mentoring_request.proposals.select_related("mentor__user__profile")),
         },
     )
@@ -356,7 +356,7 @@ def steward_cohort(request):
             if key.startswith("fix_") and key[4:].isdigit() and value.isdigit()
         ]
         try:
-            preview = services.preview_cohort(
+            preview = selectors.preview_cohort(
                 actor=request.user,
                 mode=form.cleaned_data["mode"],
                 min_score=form.cleaned_data["min_score"] / 100,
@@ -393,7 +393,7 @@ def steward_cohort(request):
 
 def steward_figures(request):
     policies.require_steward(request.user)
-    figures = services.figures(actor=request.user)
+    figures = selectors.figures(actor=request.user)
     bars = [
         ("Open requests", figures["open_requests"], ""),
         ("Active relationships", figures["active_relationships"], ""),

@@ -4,7 +4,7 @@ a steward's cohort run; axe on every page."""
 import pytest
 from django.utils import timezone
 
-from mentoring import services
+from mentoring import selectors
 from tests.conftest import off_loop
 from tests.factories import OrganisationFactory
 from tests.mentoring.conftest import People
@@ -88,7 +88,7 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
 
     for session in (mentee, mentor_session, steward):
         assert session.console_errors == []
-    figures = off_loop(lambda: services.figures(actor=people.steward))
+    figures = off_loop(lambda: selectors.figures(actor=people.steward))
     assert figures["active_relationships"] == 1
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from community import services as community_services
-from mentoring import services
+from mentoring import retention, selectors, services
 from mentoring.models import (
     EndFeedback,
     MentoringRelationship,
@@ -65,7 +65,7 @@ def test_lived_experience_is_used_in_matching_only_with_consent(people):
     assert consented.uses_lived_experience
     mentee = people.member()
     request = people.request(mentee, wants_lived_experience=True)
-    suggestions = services.suggestions_for(actor=mentee, request=request)
+    suggestions = selectors.suggestions_for(actor=mentee, request=request)
     reasons = {s.mentor.pk: s.reasons for s in suggestions}
     assert "offers lived experience of racism" in reasons[consented.pk]
     assert "offers lived experience of racism" not in reasons[without.pk]
@@ -103,7 +103,7 @@ def test_suggestions_explain_themselves_with_the_words_people_use(people, other_
     request = people.request(
         mentee, focus_areas=["use_of_data", "hr_processes", "safe_spaces"], wants_role="ned"
     )
-    [suggestion] = services.suggestions_for(actor=mentee, request=request)
+    [suggestion] = selectors.suggestions_for(actor=mentee, request=request)
     assert suggestion.mentor == mentor
     assert "covers 2 of your 3 focus areas: use of data, HR processes" in suggestion.reasons
     assert "has been a non-executive director" in suggestion.reasons
@@ -116,7 +116,7 @@ def test_suggestions_leave_out_mentors_of_the_same_organisation_and_paused_ones(
     services.set_mentor_availability(actor=paused.user, status=MentorProfile.Status.PAUSED)
     fine = people.mentor()
     request = people.request(mentee)
-    found = [s.mentor for s in services.suggestions_for(actor=mentee, request=request)]
+    found = [s.mentor for s in selectors.suggestions_for(actor=mentee, request=request)]
     assert found == [fine]
     assert same_org not in found
 
@@ -180,9 +180,9 @@ def test_a_declined_pair_is_never_suggested_again(people):
     services.decline_proposal(actor=mentor.user, proposal=proposal, reason="I am too busy.")
     request.refresh_from_db()
     assert request.status == MentoringRequest.Status.OPEN
-    assert services.suggestions_for(actor=mentee, request=request) == []
+    assert selectors.suggestions_for(actor=mentee, request=request) == []
     later = people.request(mentee)
-    assert services.suggestions_for(actor=mentee, request=later) == []
+    assert selectors.suggestions_for(actor=mentee, request=later) == []
     with pytest.raises(MentoringError):
         services.propose_mentor(actor=mentee, request=later, mentor=mentor)
 
@@ -238,7 +238,7 @@ def test_feedback_figures_stay_hidden_until_five_answers(people):
     for count in range(1, 6):
         relationship = people.relationship(mentor=mentor)
         services.end_relationship(actor=relationship.mentee, relationship=relationship, rating=3)
-        figures = services.figures(actor=people.steward)
+        figures = selectors.figures(actor=people.steward)
         if count < 5:
             assert figures["feedback"] is None
     assert figures["feedback"] == {"answers": 5, "useful_or_better": 5, "goals_met": 0}
@@ -249,7 +249,7 @@ def test_figures_are_for_stewards_only(people):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        services.figures(actor=people.member())
+        selectors.figures(actor=people.member())
 
 
 # Cohort matching -------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def test_cohort_preview_explains_pairs_and_who_stays_unmatched(people, other_org
     first, second = people.member(), people.member()
     r1 = people.request(first, focus_areas=["use_of_data"])
     r2 = people.request(second, focus_areas=["safe_spaces"])
-    preview = services.preview_cohort(actor=people.steward)
+    preview = selectors.preview_cohort(actor=people.steward)
     [(request, matched, pair)] = preview.rows
     assert (request, matched) == (r1, mentor)
     assert "covers your focus area: use of data" in pair.reasons
@@ -272,7 +272,7 @@ def test_a_steward_can_fix_a_pair_by_hand_and_confirm_sends_proposals(people):
     first, second = people.member(), people.member()
     people.request(first, focus_areas=["use_of_data"])
     r2 = people.request(second, focus_areas=["safe_spaces"])
-    preview = services.preview_cohort(actor=people.steward, fixed_pairs=[(r2.pk, mentor.user_id)])
+    preview = selectors.preview_cohort(actor=people.steward, fixed_pairs=[(r2.pk, mentor.user_id)])
     assert [(r, p.fixed) for r, _, p in preview.rows] == [(r2, True)]
     proposals = services.confirm_cohort(actor=people.steward, fixed_pairs=[(r2.pk, mentor.user_id)])
     assert [(p.request, p.mentor, p.source) for p in proposals] == [
@@ -287,13 +287,13 @@ def test_a_fixed_pair_that_breaks_a_rule_is_refused_readably(people):
     mentor = people.mentor(organisation=mentee.profile.organisation)
     request = people.request(mentee)
     with pytest.raises(MentoringError, match="breaks a matching rule"):
-        services.preview_cohort(actor=people.steward, fixed_pairs=[(request.pk, mentor.user_id)])
+        selectors.preview_cohort(actor=people.steward, fixed_pairs=[(request.pk, mentor.user_id)])
 
 
 def test_a_minimum_score_leaves_weak_pairs_unmatched(people):
     people.mentor(expertise=["safe_spaces"])
     people.request(people.member(), focus_areas=["use_of_data"])
-    preview = services.preview_cohort(actor=people.steward, min_score=0.9)
+    preview = selectors.preview_cohort(actor=people.steward, min_score=0.9)
     assert preview.rows == []
     assert preview.unmatched[0][1] == "no mentor above the minimum score"
 
@@ -315,8 +315,8 @@ def test_the_mentor_is_reminded_once_two_days_before_a_proposal_expires(
     soon = proposal.expires_at - timedelta(days=1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders(now=soon)["expiring"] == 1
-        assert services.send_reminders(now=soon)["expiring"] == 0
+        assert retention.send_reminders(now=soon)["expiring"] == 1
+        assert retention.send_reminders(now=soon)["expiring"] == 0
     assert [m.to for m in mail.outbox] == [[mentor.user.email]]
     assert mentor.user.notifications.filter(kind="mentoring_proposal_expiring").count() == 1
 
@@ -328,21 +328,21 @@ def test_an_unanswered_proposal_expires_the_mentee_is_told_and_offered_others(
     other = people.mentor()
     later = proposal.expires_at + timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_reminders(now=later)["expired"] == 1
-        assert services.send_reminders(now=later)["expired"] == 0
+        assert retention.send_reminders(now=later)["expired"] == 1
+        assert retention.send_reminders(now=later)["expired"] == 0
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.EXPIRED
     assert mentee.notifications.filter(kind="mentoring_proposal_expired").count() == 1
-    found = [s.mentor for s in services.suggestions_for(actor=mentee, request=proposal.request)]
+    found = [s.mentor for s in selectors.suggestions_for(actor=mentee, request=proposal.request)]
     assert found == [other]
 
 
 def test_both_people_are_reminded_after_six_weeks_without_a_meeting(people):
     relationship = people.relationship()
     start = relationship.started_at
-    assert services.send_reminders(now=start + timedelta(weeks=5))["no_meeting"] == 0
-    assert services.send_reminders(now=start + timedelta(weeks=7))["no_meeting"] == 1
-    assert services.send_reminders(now=start + timedelta(weeks=7, hours=1))["no_meeting"] == 0
+    assert retention.send_reminders(now=start + timedelta(weeks=5))["no_meeting"] == 0
+    assert retention.send_reminders(now=start + timedelta(weeks=7))["no_meeting"] == 1
+    assert retention.send_reminders(now=start + timedelta(weeks=7, hours=1))["no_meeting"] == 0
     for person in (relationship.mentee, relationship.mentor.user):
         assert person.notifications.filter(kind="mentoring_meeting_reminder").count() == 1
 
@@ -352,7 +352,7 @@ def test_a_logged_meeting_restarts_the_six_weeks(people):
     services.log_meeting(
         actor=relationship.mentee, relationship=relationship, date=timezone.localdate(), minutes=60
     )
-    assert services.send_reminders(now=timezone.now() + timedelta(weeks=5))["no_meeting"] == 0
+    assert retention.send_reminders(now=timezone.now() + timedelta(weeks=5))["no_meeting"] == 0
 
 
 def test_the_reminder_command_is_safe_to_run_again(people):
