@@ -10,7 +10,7 @@ has no row locks, so there the query simply runs.
 """
 
 from django.conf import settings
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, connections
 
 BUSY_MESSAGE = "Many people are doing this at the same moment. Please try again."
 # PostgreSQL's SQLSTATE for lock_not_available, which a lock_timeout raises.
@@ -40,18 +40,15 @@ def lock_one(queryset, *, busy, of=(), missing_ok=False):
     locked = queryset.select_for_update(of=of)
     if connection.vendor != "postgresql":
         return locked.first() if missing_ok else locked.get()
+    with connection.cursor() as cursor:
+        # SET takes no bound parameters; the value is an int we made ourselves. LOCAL: it ends
+        # with the action's transaction, so every later wait in the action is bounded too.
+        cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout_ms()}ms'")
     try:
-        # A savepoint, so that a timed-out wait leaves the caller's transaction usable.
-        with transaction.atomic(using=queryset.db):
-            with connection.cursor() as cursor:
-                # SET takes no bound parameters; the value is an int we made ourselves.
-                cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout_ms()}ms'")
-            row = locked.first() if missing_ok else locked.get()
-            with connection.cursor() as cursor:
-                # Only the wait for this row is bounded, not the rest of the action.
-                cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+        return locked.first() if missing_ok else locked.get()
     except OperationalError as error:
+        # The transaction is now aborted; the app's error leaves the atomic block, which rolls
+        # it back, and the person reads why.
         if is_lock_timeout(error):
             raise busy(BUSY_MESSAGE) from error
         raise
-    return row
