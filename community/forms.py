@@ -135,3 +135,27 @@ class EraseForm(forms.Form):
         if value != ERASE_PHRASE:
             raise forms.ValidationError(f'Type the words "{ERASE_PHRASE}" exactly.')
         return value
+
+
+class AuditFilterForm(forms.Form):
+    """Narrow an audit trail by kind of act and by date (GET; every field optional)."""
+
+    kind = forms.ChoiceField(label="Kind", required=False)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from community import audit_text
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All kinds"), *audit_text.kind_choices()]
+
+    def filters(self):
+        """The chosen filters, or none when the input does not parse (shown as errors)."""
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

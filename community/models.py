@@ -277,6 +277,15 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
 
+    @property
+    def is_anonymous(self):
+        """An act on anonymous writing: its subject, if recorded, is named only to themselves."""
+        return bool(self.detail.get("anonymous"))
+
+    @property
+    def pseudonym_label(self):
+        return "An anonymous member"
+
 
 class Notification(models.Model):
     """An in-app notice. `kind` picks a content-free sentence; the target is re-checked on show."""

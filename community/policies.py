@@ -427,8 +427,76 @@ def members_with_roles(network):
     )
 
 
-def _with_actor_names(events):
-    """Audit events with `actor_name`: a display name, "Former member" or "The system"."""
+# Names: one label for a person (DESIGN.md confidentiality rule 12) ----------------------------
+
+FORMER_MEMBER = "Former member"
+THE_SYSTEM = "The system"
+YOU_ANONYMOUS = "You (anonymous)"
+
+
+def person_label(viewer, person, *, anonymous_in=None):
+    """The name `viewer` may see for `person`: every place that names someone asks here.
+
+    `person` is a user, or None for an account that no longer exists. People are named by
+    their display name, never a username or an address. `anonymous_in` is what may make the
+    person anonymous here (a post, a topic, an audit event about anonymous writing): when it is
+    anonymous, the person sees "You (anonymous)", a moderator who revealed it through the
+    audited reveal sees its pseudonym with the name, and everyone else only the pseudonym.
+    """
+    if anonymous_in is not None and getattr(anonymous_in, "is_anonymous", False):
+        pseudonym = anonymous_in.pseudonym_label
+        if person is not None and viewer is not None and viewer.pk == person.pk:
+            return YOU_ANONYMOUS
+        if person is not None and _has_revealed(viewer, anonymous_in):
+            return f"{pseudonym} (revealed to you: {person.display_name})"
+        return pseudonym
+    return person.display_name if person is not None else FORMER_MEMBER
+
+
+def _has_revealed(viewer, content):
+    """Asked of the app that owns the content (forums: a Reveal by this moderator)."""
+    from django.apps import apps
+
+    if not _signed_in(viewer):
+        return False
+    config = apps.get_app_config(content._meta.app_label)
+    return isinstance(config, SiteApp) and bool(config.has_revealed(viewer, content))
+
+
+def _anonymous_targets(events):
+    """(target_type, target_id) of events whose target is anonymous writing, per its own row.
+
+    Services mark such events when they write them; this also catches a row written without
+    the mark, so that no audit row can name an anonymous author. One query per target model.
+    """
+    from django.apps import apps
+
+    wanted = {}
+    for event in events:
+        if event.subject_user_id and event.target_type and event.target_id:
+            wanted.setdefault(event.target_type, set()).add(event.target_id)
+    found = set()
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if not any(f.name == "is_anonymous" for f in model._meta.fields):
+            continue
+        for pk in model._default_manager.filter(pk__in=ids, is_anonymous=True).values_list(
+            "pk", flat=True
+        ):
+            found.add((label, pk))
+    return found
+
+
+def audit_rows(viewer, events):
+    """Audit events for `viewer`, each with `actor_name`, `subject_name` and `sentence`.
+
+    Every name comes from person_label, so an anonymous author is named in no row but to
+    themselves; a fixed number of queries however many rows.
+    """
+    from community import audit_text
     from community.models import User
 
     events = list(events)
@@ -436,33 +504,54 @@ def _with_actor_names(events):
         e.subject_user_id for e in events if e.subject_user_id
     }
     people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
-
-    def name(user_id):
-        if user_id is None:
-            return "The system"
-        person = people.get(user_id)
-        return person.display_name if person else "Former member"
-
+    anonymous = _anonymous_targets(events)
     for event in events:
-        event.actor_name = name(event.actor_id)
-        event.subject_name = name(event.subject_user_id) if event.subject_user_id else ""
+        if (event.target_type, event.target_id) in anonymous:
+            event.detail = {**event.detail, "anonymous": True}  # for this display only
+        actor = people.get(event.actor_id)
+        event.actor_name = THE_SYSTEM if event.actor_id is None else person_label(viewer, actor)
+        event.subject_name = (
+            person_label(viewer, people.get(event.subject_user_id), anonymous_in=event)
+            if event.subject_user_id
+            else ""
+        )
+        event.sentence = audit_text.sentence(
+            event, actor=event.actor_name, subject=event.subject_name
+        )
     return events
 
 
-def audit_trail_for_steward(network, limit=200):
+def _filtered_audit(events, *, kind=None, since=None, until=None):
+    from community import audit_text
+
+    if kind:
+        events = events.filter(audit_text.kind_filter(kind))
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
+    return events
+
+
+def audit_trail_for_steward(viewer, network, *, kind=None, since=None, until=None, limit=200):
     """A network's audit trail, for its stewards (the view has checked that)."""
     from community.models import AuditEvent
 
-    return _with_actor_names(AuditEvent.objects.filter(network=network)[:limit])
+    events = _filtered_audit(
+        AuditEvent.objects.filter(network=network), kind=kind, since=since, until=until
+    )
+    return audit_rows(viewer, events[:limit])
 
 
-def audit_events_about(user, limit=200):
+def audit_events_about(user, *, kind=None, since=None, until=None, limit=200):
     """What the audit log holds about the user: acts by them or about them."""
 
     from community.models import AuditEvent
 
-    return _with_actor_names(
-        AuditEvent.objects.filter(Q(subject_user_id=user.pk) | Q(actor_id=user.pk))
-        .select_related("network")
-        .distinct()[:limit]
+    events = _filtered_audit(
+        AuditEvent.objects.filter(Q(subject_user_id=user.pk) | Q(actor_id=user.pk)),
+        kind=kind,
+        since=since,
+        until=until,
     )
+    return audit_rows(user, events.select_related("network").distinct()[:limit])

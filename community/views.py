@@ -12,6 +12,7 @@ from community import health, policies, services
 from community.adapters import INVITATION_SESSION_KEY
 from community.forms import (
     AgreementForm,
+    AuditFilterForm,
     DecisionForm,
     EraseForm,
     InviteForm,
@@ -363,10 +364,12 @@ def steward_edit(request, slug):
 
 def steward_audit(request, slug):
     network = policies.get_network_for_steward(request.user, slug)
+    form = AuditFilterForm(request.GET)
+    events = policies.audit_trail_for_steward(request.user, network, **form.filters())
     return render(
         request,
         "community/steward_audit.html",
-        {"network": network, "events": policies.audit_trail_for_steward(network)},
+        {"network": network, "events": events, "filter_form": form},
     )
 
 
@@ -374,10 +377,12 @@ def steward_audit(request, slug):
 
 
 def my_activity(request):
+    form = AuditFilterForm(request.GET)
+    events = policies.audit_events_about(request.user, **form.filters())
     return render(
         request,
         "community/activity_list.html",
-        {"events": policies.audit_events_about(request.user)},
+        {"events": events, "filter_form": form},
     )
 
 

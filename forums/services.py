@@ -114,6 +114,7 @@ def create_forum(
         verb="forum.create",
         target=forum,
         network=network,
+        forum=forum.name,
         audience=audience.pk if audience else None,
     )
     return forum
@@ -451,6 +452,27 @@ def _require_moderator(actor, forum):
         raise ForumError("Only this forum's moderators can do that.")
 
 
+def _audit_post(*, actor, verb, post, names_author=False, **detail):
+    """Audit an act on a post, in its forum's words.
+
+    An anonymous post's author is recorded only by the reveal, whose record belongs to them
+    (their activity and export); any other act on anonymous writing names no author, so hiding
+    and showing a post again cannot be used to learn who wrote it (DESIGN.md rules 3 and 12).
+    """
+    forum = post.topic.forum
+    if post.is_anonymous:
+        detail["anonymous"] = True
+    audit(
+        actor=actor,
+        verb=verb,
+        target=post,
+        network=forum.network,
+        subject=post.author_id if names_author or not post.is_anonymous else None,
+        forum=forum.name,
+        **detail,
+    )
+
+
 def _require_reason(reason, what):
     reason = (reason or "").strip()
     if not reason:
@@ -471,17 +493,19 @@ def set_post_hidden(*, actor, post, hidden, reason=""):
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.seq = _next_seq(topic)
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "seq"])
-    audit(
+    _audit_post(
         actor=actor,
         verb="forum.post_hide" if hidden else "forum.post_unhide",
-        target=post,
-        network=topic.forum.network,
-        subject=post.author_id,
+        post=post,
         reason=reason,
     )
     if hidden:
+        # A hidden post cannot be flagged; its open flags are upheld by the hiding.
         Flag.objects.filter(post=post, status=Flag.Status.OPEN).update(
-            status=Flag.Status.UPHELD, handled_by=actor, handled_at=timezone.now(), note=reason
+            status=Flag.Status.UPHELD,
+            handled_by=actor,
+            handled_at=timezone.now(),
+            note=f"{Flag.HIDDEN_NOTE}{reason}"[:500],
         )
         notify(user=post.author, kind="forum_post_hidden", url=_post_url(post), target=post)
     _broadcast(topic, post)
@@ -497,13 +521,9 @@ def reveal_author(*, actor, post, reason):
         raise ForumError("This post is not anonymous.")
     reason = _require_reason(reason, "revealing who wrote this post")
     reveal = Reveal.objects.create(post=post, moderator=actor, reason=reason)
-    audit(
-        actor=actor,
-        verb="forum.anonymous_reveal",
-        target=post,
-        network=post.topic.forum.network,
-        subject=post.author_id,
-        reveal=reveal.pk,
+    policies.forget(actor)  # the moderator's labels now include this post
+    _audit_post(
+        actor=actor, verb="forum.anonymous_reveal", post=post, names_author=True, reveal=reveal.pk
     )
     notify(
         user=post.author,
@@ -527,11 +547,14 @@ def handle_flag(*, actor, flag, uphold, note=""):
     flag.status = Flag.Status.UPHELD if uphold else Flag.Status.DISMISSED
     flag.handled_by, flag.handled_at, flag.note = actor, timezone.now(), note.strip()[:500]
     flag.save(update_fields=["status", "handled_by", "handled_at", "note"])
+    detail = {"anonymous": True} if flag.post.is_anonymous else {}
     audit(
         actor=actor,
         verb="forum.flag_uphold" if uphold else "forum.flag_dismiss",
         target=flag,
         network=flag.post.topic.forum.network,
+        forum=flag.post.topic.forum.name,
+        **detail,
     )
     return flag
 
@@ -554,7 +577,13 @@ def moderate_topic(*, actor, topic, action):
     field, value = TOPIC_ACTIONS[action]
     setattr(topic, field, value)
     topic.save(update_fields=[field])
-    audit(actor=actor, verb=f"forum.topic_{action}", target=topic, network=topic.forum.network)
+    audit(
+        actor=actor,
+        verb=f"forum.topic_{action}",
+        target=topic,
+        network=topic.forum.network,
+        forum=topic.forum.name,
+    )
     if action == "approve":
         notify(user=topic.author, kind="forum_topic_approved", url=_topic_url(topic), target=topic)
     return topic
@@ -578,6 +607,7 @@ def move_topic(*, actor, topic, forum):
         verb="forum.topic_move",
         target=topic,
         network=forum.network,
+        forum=forum.name,
         from_forum=source.pk,
         to_forum=forum.pk,
     )
@@ -625,6 +655,4 @@ def suspend_member(*, actor, network, user, days, reason):
 
 def record_moderator_view(*, actor, post, what):
     """Moderators reading revisions are audited too."""
-    audit(
-        actor=actor, verb=f"forum.moderator_{what}", target=post, network=post.topic.forum.network
-    )
+    _audit_post(actor=actor, verb=f"forum.moderator_{what}", post=post)

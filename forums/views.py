@@ -189,20 +189,19 @@ def decorate_posts(user, topic, posts, can_moderate):
                 "post_id", "kind"
             )
         )
-    revealed = policies.revealed_post_ids(user, posts) if can_moderate else {}
     # One reverse() for the page instead of several per post: /forums/posts/<pk>/<action>/.
     prefix = reverse("forums:post", args=[0])[: -len("0/")]
     for post in posts:
         post.topic = topic
         post.url = f"{prefix}{post.pk}/"
-        post.author_label = policies.author_label(user, post, revealed)
+        post.author_label = policies.author_label(user, post)
         post.is_mine = post.author_id == user.pk
         post.show_text = not post.is_deleted and (
             not post.is_hidden or post.is_mine or can_moderate
         )
         post.can_edit = post.is_mine and not post.is_deleted and not post.is_hidden
         post.can_react = not post.is_mine and not post.is_deleted and not post.is_hidden
-        post.can_flag = not post.is_mine and not post.is_deleted
+        post.can_flag = policies.can_flag_post(user, post)
         post.thanked = (post.pk, "thanks") in reacted
         post.found_helpful = (post.pk, "helpful") in reacted
     return posts
@@ -523,10 +522,6 @@ def post_revisions(request, pk):
 def reveal_detail(request, pk):
     reveal = policies.get_reveal_for_viewer(request.user, pk)
     post = reveal.post
-    is_author = post.author_id == request.user.pk
-    author_name = None
-    if not is_author:
-        author_name = User.objects.select_related("profile").get(pk=post.author_id).display_name
     return render(
         request,
         "forums/reveal_detail.html",
@@ -534,8 +529,8 @@ def reveal_detail(request, pk):
             "reveal": reveal,
             "post": post,
             "topic": post.topic,
-            "is_author": is_author,
-            "author_name": author_name,
+            "is_author": post.author_id == request.user.pk,
+            "author_label": policies.author_label(request.user, post),
         },
     )
 
@@ -554,10 +549,11 @@ def moderation(request, slug):
         .select_related("profile")
         .order_by("profile__display_name")
     )
-    form = forms.SuspendForm(members=members)
+    choices = [(m.pk, community_policies.person_label(request.user, m)) for m in members]
+    form = forms.SuspendForm(members=choices)
     status = 200
     if request.method == "POST":
-        form = forms.SuspendForm(request.POST, members=members)
+        form = forms.SuspendForm(request.POST, members=choices)
         if form.is_valid():
             try:
                 member = next(m for m in members if str(m.pk) == form.cleaned_data["member"])
@@ -572,26 +568,36 @@ def moderation(request, slug):
                 _form_error(form, error)
                 status = 400
             else:
-                messages.success(request, f"{member.display_name} cannot post for now.")
+                name = community_policies.person_label(request.user, member)
+                messages.success(request, f"{name} cannot post for now.")
                 return redirect("forums:moderation", slug=network.slug)
         else:
             status = 400
     flags = list(
         Flag.objects.filter(status=Flag.Status.OPEN, post__topic__forum__in=forums).select_related(
-            "post__topic__forum"
+            "post__topic__forum", "post__author__profile"
         )
     )
     for flag in flags:
         flag.post_label = policies.author_label(request.user, flag.post)
+    handled = policies.handled_flags(request.user, forums)
     pending = list(
-        Topic.objects.filter(is_approved=False, forum__in=forums).select_related("forum")
+        Topic.objects.filter(is_approved=False, forum__in=forums).select_related(
+            "forum", "author__profile"
+        )
     )
     for topic in pending:
         topic.author_label = policies.topic_author_label(request.user, topic)
     return render(
         request,
         "forums/moderation_queue.html",
-        {"network": network, "flags": flags, "pending": pending, "form": form},
+        {
+            "network": network,
+            "flags": flags,
+            "handled": handled,
+            "pending": pending,
+            "form": form,
+        },
         status=status,
     )
 
