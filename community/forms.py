@@ -56,6 +56,13 @@ class ProfileForm(forms.Form):
         required=False,
         empty_label="Not given",
     )
+    work_visibility = forms.ChoiceField(
+        label="Who can see your board role and organisation",
+        choices=Visibility.choices,
+        initial=Visibility.NETWORKS,
+        help_text="Shown on your profile and beside your name on posts you sign.",
+        required=False,
+    )
     bio = forms.CharField(
         label="About you (optional)",
         required=False,
@@ -78,6 +85,10 @@ class ProfileForm(forms.Form):
     lived_experience_visibility = forms.ChoiceField(
         label="Who can see your lived experience", choices=Visibility.choices
     )
+
+    def clean_work_visibility(self):
+        # Not sent (an older form): keep what members were always shown, their networks.
+        return self.cleaned_data.get("work_visibility") or Visibility.NETWORKS
 
 
 class InviteForm(forms.Form):

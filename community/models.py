@@ -102,6 +102,10 @@ class Profile(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
     )
     pronouns = models.CharField(max_length=40, blank=True)
+    # Who sees the board role and organisation beside the name (directory, profile, posts).
+    work_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.NETWORKS
+    )
     bio = models.TextField(blank=True, max_length=4000)
     bio_html = SanitisedHTMLField()
     ethnicity = models.CharField("ethnicity, in your own words", max_length=120, blank=True)

@@ -42,6 +42,8 @@ def forget_cached_permissions(user):
         "_confide_checker",
         "_confide_group_ids",
         "_confide_managed_ids",
+        "_confide_co_members",
+        "_confide_stewarded_members",
         "_perm_cache",
         "_user_perm_cache",
         "_group_perm_cache",
@@ -170,17 +172,61 @@ def needs_agreement(user, network):
     return is_member(user, network) and not has_accepted_agreement(user, network)
 
 
+def _in_networks(viewer, user_ids, networks, attr):
+    """{user id: is a member of one of `networks`} for these people, cached on the viewer."""
+    from community.models import User
+
+    cache = getattr(viewer, attr, None)
+    if cache is None:
+        cache = {}
+        setattr(viewer, attr, cache)
+    missing = {pk for pk in user_ids if pk not in cache}
+    if missing:
+        found = set(
+            User.groups.through.objects.filter(
+                user_id__in=missing, group_id__in=networks.values("members_group")
+            ).values_list("user_id", flat=True)
+        )
+        for pk in missing:
+            cache[pk] = pk in found
+    return cache
+
+
+def prefetch_profile_visibility(viewer, profiles, field="work_visibility"):
+    """Answer can_see_profile_field for many profiles' `field` at once: a query per level of
+    visibility they chose, not per person (lists, topic pages)."""
+    from community.models import Visibility
+
+    if not _signed_in(viewer):
+        return
+    chosen = {}
+    for profile in profiles:
+        if profile is not None and profile.user_id != viewer.pk:
+            chosen.setdefault(getattr(profile, field), set()).add(profile.user_id)
+    if chosen.get(Visibility.NETWORKS):
+        networks = member_networks(viewer)
+        _in_networks(viewer, chosen[Visibility.NETWORKS], networks, "_confide_co_members")
+    if chosen.get(Visibility.STEWARDS):
+        networks = managed_networks(viewer)
+        _in_networks(viewer, chosen[Visibility.STEWARDS], networks, "_confide_stewarded_members")
+
+
 def can_see_profile_field(viewer, profile, visibility):
-    """Ethnicity and lived experience: shown only where the member chose (DESIGN.md rule 6)."""
+    """A profile field shown only where the member chose (DESIGN.md rule 6): ethnicity, lived
+    experience, and the board role and organisation beside their name."""
     from community.models import Visibility
 
     if viewer.pk == profile.user_id:
         return True
+    if not _signed_in(viewer):
+        return False
     if visibility == Visibility.NETWORKS:
-        return member_networks(viewer).filter(members_group__user=profile.user_id).exists()
-    if visibility == Visibility.STEWARDS:
-        return managed_networks(viewer).filter(members_group__user=profile.user_id).exists()
-    return False
+        networks, attr = member_networks(viewer), "_confide_co_members"
+    elif visibility == Visibility.STEWARDS:
+        networks, attr = managed_networks(viewer), "_confide_stewarded_members"
+    else:
+        return False
+    return _in_networks(viewer, [profile.user_id], networks, attr)[profile.user_id]
 
 
 def get_member_of_network(viewer, network, user_id):
@@ -293,18 +339,24 @@ def can_see_notification_target(user, notification):
 
 
 def visible_members(viewer, network):
-    """The member directory of a network the viewer has entered: public profile fields only.
+    """The member directory of a network the viewer has entered, each with `label` and
+    `byline` (board role and organisation, where the member allows).
 
     Ethnicity and lived experience are never listed here; the profile page asks
     can_see_profile_field for each.
     """
     from community.models import User
 
-    return (
+    members = list(
         User.objects.filter(groups=network.members_group, erased_at__isnull=True)
         .select_related("profile__organisation")
         .order_by("profile__display_name", "pk")
     )
+    prefetch_profile_visibility(viewer, [getattr(m, "profile", None) for m in members])
+    for member in members:
+        member.label = person_label(viewer, member)
+        member.byline = person_byline(viewer, member)
+    return members
 
 
 def visible_profile_fields(viewer, profile):
@@ -316,6 +368,7 @@ def visible_profile_fields(viewer, profile):
         return can_see_profile_field(viewer, profile, visibility)
 
     return {
+        "show_work": allowed(profile.work_visibility),
         "show_ethnicity": bool(profile.ethnicity) and allowed(profile.ethnicity_visibility),
         "show_lived_experience": bool(profile.lived_experience)
         and allowed(profile.lived_experience_visibility),
@@ -437,20 +490,48 @@ YOU_ANONYMOUS = "You (anonymous)"
 def person_label(viewer, person, *, anonymous_in=None):
     """The name `viewer` may see for `person`: every place that names someone asks here.
 
-    `person` is a user, or None for an account that no longer exists. People are named by
-    their display name, never a username or an address. `anonymous_in` is what may make the
+    `person` is a user, or None for an account that no longer exists; where the person may be
+    anonymous it may be their id, so that no one's row is read unless a name is shown. People
+    are named by their display name, never a username or an address. `anonymous_in` is what may
+    make the
     person anonymous here (a post, a topic, an audit event about anonymous writing): when it is
     anonymous, the person sees "You (anonymous)", a moderator who revealed it through the
     audited reveal sees its pseudonym with the name, and everyone else only the pseudonym.
     """
     if anonymous_in is not None and getattr(anonymous_in, "is_anonymous", False):
         pseudonym = anonymous_in.pseudonym_label
-        if person is not None and viewer is not None and viewer.pk == person.pk:
+        person_id = getattr(person, "pk", person)
+        if person_id is not None and viewer is not None and viewer.pk == person_id:
             return YOU_ANONYMOUS
-        if person is not None and _has_revealed(viewer, anonymous_in):
-            return f"{pseudonym} (revealed to you: {person.display_name})"
+        if person_id is not None and _has_revealed(viewer, anonymous_in):
+            return f"{pseudonym} (revealed to you: {_display_name(person)})"
         return pseudonym
+    return _display_name(person)
+
+
+def _display_name(person):
+    if isinstance(person, int):
+        from community.models import User
+
+        person = User.objects.select_related("profile").filter(pk=person).first()
     return person.display_name if person is not None else FORMER_MEMBER
+
+
+def person_byline(viewer, person, *, anonymous_in=None):
+    """Board role and organisation beside a name, where the person's choice lets `viewer` see
+    them; never for anonymous writing, which they would help to identify."""
+    if anonymous_in is not None and getattr(anonymous_in, "is_anonymous", False):
+        return ""
+    if person is None or person.erased_at:
+        return ""
+    profile = getattr(person, "profile", None)
+    if profile is None or not can_see_profile_field(viewer, profile, profile.work_visibility):
+        return ""
+    parts = [
+        profile.get_board_role_display() if profile.board_role else "",
+        profile.organisation.name if profile.organisation_id else "",
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 def _has_revealed(viewer, content):

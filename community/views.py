@@ -198,7 +198,7 @@ def member_directory(request, slug):
         "community/member_list.html",
         {
             "network": network,
-            "members": list(policies.visible_members(request.user, network)),
+            "members": policies.visible_members(request.user, network),
             "is_steward": policies.is_steward(request.user, network),
         },
     )
@@ -214,7 +214,13 @@ def member_profile(request, slug, user_id):
     return render(
         request,
         "community/member_detail.html",
-        {"network": network, "member": member, "profile": profile, **fields},
+        {
+            "network": network,
+            "member": member,
+            "member_label": policies.person_label(request.user, member),
+            "profile": profile,
+            **fields,
+        },
     )
 
 
@@ -224,7 +230,11 @@ def profile_edit(request):
     if profile is not None:
         initial["organisation"] = profile.organisation_id
     else:
-        initial.update(ethnicity_visibility="only_me", lived_experience_visibility="only_me")
+        initial.update(
+            ethnicity_visibility="only_me",
+            lived_experience_visibility="only_me",
+            work_visibility="networks",
+        )
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.update_profile(actor=request.user, **form.cleaned_data)

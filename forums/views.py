@@ -191,10 +191,14 @@ def decorate_posts(user, topic, posts, can_moderate):
         )
     # One reverse() for the page instead of several per post: /forums/posts/<pk>/<action>/.
     prefix = reverse("forums:post", args=[0])[: -len("0/")]
+    community_policies.prefetch_profile_visibility(
+        user, [getattr(p.author, "profile", None) for p in posts if not p.is_anonymous]
+    )
     for post in posts:
         post.topic = topic
         post.url = f"{prefix}{post.pk}/"
         post.author_label = policies.author_label(user, post)
+        post.author_byline = policies.author_byline(user, post)
         post.is_mine = post.author_id == user.pk
         post.show_text = not post.is_deleted and (
             not post.is_hidden or post.is_mine or can_moderate
@@ -282,7 +286,7 @@ def topic_detail(request, pk):
     start = (number - 1) * POSTS_PER_PAGE
     posts = list(
         Post.objects.filter(topic=topic)
-        .select_related("author__profile")
+        .select_related("author__profile__organisation")
         .order_by("created_at", "id")[start : start + POSTS_PER_PAGE]
     )
     decorate_posts(request.user, topic, posts, can_moderate)
