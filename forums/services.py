@@ -426,6 +426,8 @@ def toggle_reaction(*, actor, post, kind):
 def flag_post(*, actor, post, reason, detail=""):
     if reason not in FlagReason.values:
         raise ForumError("Choose a reason for the flag.")
+    # Read afresh: the caller's copy may predate a moderator hiding the post.
+    post = Post.objects.select_related("topic__forum__network").get(pk=post.pk)
     if not policies.can_flag_post(actor, post):
         raise ForumError("You cannot flag this post.")
     if Flag.objects.filter(post=post, reporter=actor, status=Flag.Status.OPEN).exists():
