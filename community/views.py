@@ -311,7 +311,8 @@ def steward_members(request, slug):
         except services.CommunityError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{member.display_name}'s role has been changed.")
+            name = policies.person_label(request.user, member)
+            messages.success(request, f"{name}'s role has been changed.")
         return redirect("community:steward_members", slug=network.slug)
     return render(
         request,
@@ -329,7 +330,8 @@ def steward_remove(request, slug, user_id):
         except services.CommunityError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{member.display_name} is no longer a member.")
+            name = policies.person_label(request.user, member)
+            messages.success(request, f"{name} is no longer a member.")
         return redirect("community:steward_members", slug=network.slug)
     return render(request, "community/steward_remove.html", {"network": network, "member": member})
 
