@@ -56,6 +56,13 @@ class ProfileForm(forms.Form):
         required=False,
         empty_label="Not given",
     )
+    work_visibility = forms.ChoiceField(
+        label="Who can see your board role and organisation",
+        choices=Visibility.choices,
+        initial=Visibility.NETWORKS,
+        help_text="Shown on your profile and beside your name on posts you sign.",
+        required=False,
+    )
     bio = forms.CharField(
         label="About you (optional)",
         required=False,
@@ -78,6 +85,10 @@ class ProfileForm(forms.Form):
     lived_experience_visibility = forms.ChoiceField(
         label="Who can see your lived experience", choices=Visibility.choices
     )
+
+    def clean_work_visibility(self):
+        # Not sent (an older form): keep what members were always shown, their networks.
+        return self.cleaned_data.get("work_visibility") or Visibility.NETWORKS
 
 
 class InviteForm(forms.Form):
@@ -135,3 +146,27 @@ class EraseForm(forms.Form):
         if value != ERASE_PHRASE:
             raise forms.ValidationError(f'Type the words "{ERASE_PHRASE}" exactly.')
         return value
+
+
+class AuditFilterForm(forms.Form):
+    """Narrow an audit trail by kind of act and by date (GET; every field optional)."""
+
+    kind = forms.ChoiceField(label="Kind", required=False)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from community import audit_text
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All kinds"), *audit_text.kind_choices()]
+
+    def filters(self):
+        """The chosen filters, or none when the input does not parse (shown as errors)."""
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

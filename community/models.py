@@ -102,6 +102,10 @@ class Profile(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
     )
     pronouns = models.CharField(max_length=40, blank=True)
+    # Who sees the board role and organisation beside the name (directory, profile, posts).
+    work_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.NETWORKS
+    )
     bio = models.TextField(blank=True, max_length=4000)
     bio_html = SanitisedHTMLField()
     ethnicity = models.CharField("ethnicity, in your own words", max_length=120, blank=True)
@@ -276,6 +280,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+    @property
+    def is_anonymous(self):
+        """An act on anonymous writing: its subject, if recorded, is named only to themselves."""
+        return bool(self.detail.get("anonymous"))
+
+    @property
+    def pseudonym_label(self):
+        return "An anonymous member"
 
 
 class Notification(models.Model):

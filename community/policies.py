@@ -47,6 +47,8 @@ def forget_cached_permissions(user):
         "_confide_checker",
         "_confide_group_ids",
         "_confide_managed_ids",
+        "_confide_co_members",
+        "_confide_stewarded_members",
         "_perm_cache",
         "_user_perm_cache",
         "_group_perm_cache",
@@ -206,17 +208,61 @@ def needs_agreement(user, network):
     return is_member(user, network) and not has_accepted_agreement(user, network)
 
 
+def _in_networks(viewer, user_ids, networks, attr):
+    """{user id: is a member of one of `networks`} for these people, cached on the viewer."""
+    from community.models import User
+
+    cache = getattr(viewer, attr, None)
+    if cache is None:
+        cache = {}
+        setattr(viewer, attr, cache)
+    missing = {pk for pk in user_ids if pk not in cache}
+    if missing:
+        found = set(
+            User.groups.through.objects.filter(
+                user_id__in=missing, group_id__in=networks.values("members_group")
+            ).values_list("user_id", flat=True)
+        )
+        for pk in missing:
+            cache[pk] = pk in found
+    return cache
+
+
+def prefetch_profile_visibility(viewer, profiles, field="work_visibility"):
+    """Answer can_see_profile_field for many profiles' `field` at once: a query per level of
+    visibility they chose, not per person (lists, topic pages)."""
+    from community.models import Visibility
+
+    if not _signed_in(viewer):
+        return
+    chosen = {}
+    for profile in profiles:
+        if profile is not None and profile.user_id != viewer.pk:
+            chosen.setdefault(getattr(profile, field), set()).add(profile.user_id)
+    if chosen.get(Visibility.NETWORKS):
+        networks = member_networks(viewer)
+        _in_networks(viewer, chosen[Visibility.NETWORKS], networks, "_confide_co_members")
+    if chosen.get(Visibility.STEWARDS):
+        networks = managed_networks(viewer)
+        _in_networks(viewer, chosen[Visibility.STEWARDS], networks, "_confide_stewarded_members")
+
+
 def can_see_profile_field(viewer, profile, visibility):
-    """Ethnicity and lived experience: shown only where the member chose (DESIGN.md rule 6)."""
+    """A profile field shown only where the member chose (DESIGN.md rule 6): ethnicity, lived
+    experience, and the board role and organisation beside their name."""
     from community.models import Visibility
 
     if viewer.pk == profile.user_id:
         return True
+    if not _signed_in(viewer):
+        return False
     if visibility == Visibility.NETWORKS:
-        return member_networks(viewer).filter(members_group__user=profile.user_id).exists()
-    if visibility == Visibility.STEWARDS:
-        return managed_networks(viewer).filter(members_group__user=profile.user_id).exists()
-    return False
+        networks, attr = member_networks(viewer), "_confide_co_members"
+    elif visibility == Visibility.STEWARDS:
+        networks, attr = managed_networks(viewer), "_confide_stewarded_members"
+    else:
+        return False
+    return _in_networks(viewer, [profile.user_id], networks, attr)[profile.user_id]
 
 
 def get_member_of_network(viewer, network, user_id):
@@ -329,18 +375,24 @@ def can_see_notification_target(user, notification):
 
 
 def visible_members(viewer, network):
-    """The member directory of a network the viewer has entered: public profile fields only.
+    """The member directory of a network the viewer has entered, each with `label` and
+    `byline` (board role and organisation, where the member allows).
 
     Ethnicity and lived experience are never listed here; the profile page asks
     can_see_profile_field for each.
     """
     from community.models import User
 
-    return (
+    members = list(
         User.objects.filter(groups=network.members_group, erased_at__isnull=True)
         .select_related("profile__organisation")
         .order_by("profile__display_name", "pk")
     )
+    prefetch_profile_visibility(viewer, [getattr(m, "profile", None) for m in members])
+    for member in members:
+        member.label = person_label(viewer, member)
+        member.byline = person_byline(viewer, member)
+    return members
 
 
 def visible_profile_fields(viewer, profile):
@@ -352,6 +404,7 @@ def visible_profile_fields(viewer, profile):
         return can_see_profile_field(viewer, profile, visibility)
 
     return {
+        "show_work": allowed(profile.work_visibility),
         "show_ethnicity": bool(profile.ethnicity) and allowed(profile.ethnicity_visibility),
         "show_lived_experience": bool(profile.lived_experience)
         and allowed(profile.lived_experience_visibility),
@@ -463,8 +516,104 @@ def members_with_roles(network):
     )
 
 
-def _with_actor_names(events):
-    """Audit events with `actor_name`: a display name, "Former member" or "The system"."""
+# Names: one label for a person (DESIGN.md confidentiality rule 12) ----------------------------
+
+FORMER_MEMBER = "Former member"
+THE_SYSTEM = "The system"
+YOU_ANONYMOUS = "You (anonymous)"
+
+
+def person_label(viewer, person, *, anonymous_in=None):
+    """The name `viewer` may see for `person`: every place that names someone asks here.
+
+    `person` is a user, or None for an account that no longer exists; where the person may be
+    anonymous it may be their id, so that no one's row is read unless a name is shown. People
+    are named by their display name, never a username or an address. `anonymous_in` is what may
+    make the
+    person anonymous here (a post, a topic, an audit event about anonymous writing): when it is
+    anonymous, the person sees "You (anonymous)", a moderator who revealed it through the
+    audited reveal sees its pseudonym with the name, and everyone else only the pseudonym.
+    """
+    if anonymous_in is not None and getattr(anonymous_in, "is_anonymous", False):
+        pseudonym = anonymous_in.pseudonym_label
+        person_id = getattr(person, "pk", person)
+        if person_id is not None and viewer is not None and viewer.pk == person_id:
+            return YOU_ANONYMOUS
+        if person_id is not None and _has_revealed(viewer, anonymous_in):
+            return f"{pseudonym} (revealed to you: {_display_name(person)})"
+        return pseudonym
+    return _display_name(person)
+
+
+def _display_name(person):
+    if isinstance(person, int):
+        from community.models import User
+
+        person = User.objects.select_related("profile").filter(pk=person).first()
+    return person.display_name if person is not None else FORMER_MEMBER
+
+
+def person_byline(viewer, person, *, anonymous_in=None):
+    """Board role and organisation beside a name, where the person's choice lets `viewer` see
+    them; never for anonymous writing, which they would help to identify."""
+    if anonymous_in is not None and getattr(anonymous_in, "is_anonymous", False):
+        return ""
+    if person is None or person.erased_at:
+        return ""
+    profile = getattr(person, "profile", None)
+    if profile is None or not can_see_profile_field(viewer, profile, profile.work_visibility):
+        return ""
+    parts = [
+        profile.get_board_role_display() if profile.board_role else "",
+        profile.organisation.name if profile.organisation_id else "",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def _has_revealed(viewer, content):
+    """Asked of the app that owns the content (forums: a Reveal by this moderator)."""
+    from django.apps import apps
+
+    if not _signed_in(viewer):
+        return False
+    config = apps.get_app_config(content._meta.app_label)
+    return isinstance(config, SiteApp) and bool(config.has_revealed(viewer, content))
+
+
+def _anonymous_targets(events):
+    """(target_type, target_id) of events whose target is anonymous writing, per its own row.
+
+    Services mark such events when they write them; this also catches a row written without
+    the mark, so that no audit row can name an anonymous author. One query per target model.
+    """
+    from django.apps import apps
+
+    wanted = {}
+    for event in events:
+        if event.subject_user_id and event.target_type and event.target_id:
+            wanted.setdefault(event.target_type, set()).add(event.target_id)
+    found = set()
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        if not any(f.name == "is_anonymous" for f in model._meta.fields):
+            continue
+        for pk in model._default_manager.filter(pk__in=ids, is_anonymous=True).values_list(
+            "pk", flat=True
+        ):
+            found.add((label, pk))
+    return found
+
+
+def audit_rows(viewer, events):
+    """Audit events for `viewer`, each with `actor_name`, `subject_name` and `sentence`.
+
+    Every name comes from person_label, so an anonymous author is named in no row but to
+    themselves; a fixed number of queries however many rows.
+    """
+    from community import audit_text
     from community.models import User
 
     events = list(events)
@@ -472,33 +621,54 @@ def _with_actor_names(events):
         e.subject_user_id for e in events if e.subject_user_id
     }
     people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
-
-    def name(user_id):
-        if user_id is None:
-            return "The system"
-        person = people.get(user_id)
-        return person.display_name if person else "Former member"
-
+    anonymous = _anonymous_targets(events)
     for event in events:
-        event.actor_name = name(event.actor_id)
-        event.subject_name = name(event.subject_user_id) if event.subject_user_id else ""
+        if (event.target_type, event.target_id) in anonymous:
+            event.detail = {**event.detail, "anonymous": True}  # for this display only
+        actor = people.get(event.actor_id)
+        event.actor_name = THE_SYSTEM if event.actor_id is None else person_label(viewer, actor)
+        event.subject_name = (
+            person_label(viewer, people.get(event.subject_user_id), anonymous_in=event)
+            if event.subject_user_id
+            else ""
+        )
+        event.sentence = audit_text.sentence(
+            event, actor=event.actor_name, subject=event.subject_name
+        )
     return events
 
 
-def audit_trail_for_steward(network, limit=200):
+def _filtered_audit(events, *, kind=None, since=None, until=None):
+    from community import audit_text
+
+    if kind:
+        events = events.filter(audit_text.kind_filter(kind))
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
+    return events
+
+
+def audit_trail_for_steward(viewer, network, *, kind=None, since=None, until=None, limit=200):
     """A network's audit trail, for its stewards (the view has checked that)."""
     from community.models import AuditEvent
 
-    return _with_actor_names(AuditEvent.objects.filter(network=network)[:limit])
+    events = _filtered_audit(
+        AuditEvent.objects.filter(network=network), kind=kind, since=since, until=until
+    )
+    return audit_rows(viewer, events[:limit])
 
 
-def audit_events_about(user, limit=200):
+def audit_events_about(user, *, kind=None, since=None, until=None, limit=200):
     """What the audit log holds about the user: acts by them or about them."""
 
     from community.models import AuditEvent
 
-    return _with_actor_names(
-        AuditEvent.objects.filter(Q(subject_user_id=user.pk) | Q(actor_id=user.pk))
-        .select_related("network")
-        .distinct()[:limit]
+    events = _filtered_audit(
+        AuditEvent.objects.filter(Q(subject_user_id=user.pk) | Q(actor_id=user.pk)),
+        kind=kind,
+        since=since,
+        until=until,
     )
+    return audit_rows(user, events.select_related("network").distinct()[:limit])

@@ -12,6 +12,7 @@ from community import health, policies, services
 from community.adapters import INVITATION_SESSION_KEY
 from community.forms import (
     AgreementForm,
+    AuditFilterForm,
     DecisionForm,
     EraseForm,
     InviteForm,
@@ -197,7 +198,7 @@ def member_directory(request, slug):
         "community/member_list.html",
         {
             "network": network,
-            "members": list(policies.visible_members(request.user, network)),
+            "members": policies.visible_members(request.user, network),
             "is_steward": policies.is_steward(request.user, network),
         },
     )
@@ -213,7 +214,13 @@ def member_profile(request, slug, user_id):
     return render(
         request,
         "community/member_detail.html",
-        {"network": network, "member": member, "profile": profile, **fields},
+        {
+            "network": network,
+            "member": member,
+            "member_label": policies.person_label(request.user, member),
+            "profile": profile,
+            **fields,
+        },
     )
 
 
@@ -223,7 +230,11 @@ def profile_edit(request):
     if profile is not None:
         initial["organisation"] = profile.organisation_id
     else:
-        initial.update(ethnicity_visibility="only_me", lived_experience_visibility="only_me")
+        initial.update(
+            ethnicity_visibility="only_me",
+            lived_experience_visibility="only_me",
+            work_visibility="networks",
+        )
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.update_profile(actor=request.user, **form.cleaned_data)
@@ -300,7 +311,8 @@ def steward_members(request, slug):
         except services.CommunityError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{member.display_name}'s role has been changed.")
+            name = policies.person_label(request.user, member)
+            messages.success(request, f"{name}'s role has been changed.")
         return redirect("community:steward_members", slug=network.slug)
     return render(
         request,
@@ -318,7 +330,8 @@ def steward_remove(request, slug, user_id):
         except services.CommunityError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{member.display_name} is no longer a member.")
+            name = policies.person_label(request.user, member)
+            messages.success(request, f"{name} is no longer a member.")
         return redirect("community:steward_members", slug=network.slug)
     return render(request, "community/steward_remove.html", {"network": network, "member": member})
 
@@ -363,10 +376,12 @@ def steward_edit(request, slug):
 
 def steward_audit(request, slug):
     network = policies.get_network_for_steward(request.user, slug)
+    form = AuditFilterForm(request.GET)
+    events = policies.audit_trail_for_steward(request.user, network, **form.filters())
     return render(
         request,
         "community/steward_audit.html",
-        {"network": network, "events": policies.audit_trail_for_steward(network)},
+        {"network": network, "events": events, "filter_form": form},
     )
 
 
@@ -374,10 +389,12 @@ def steward_audit(request, slug):
 
 
 def my_activity(request):
+    form = AuditFilterForm(request.GET)
+    events = policies.audit_events_about(request.user, **form.filters())
     return render(
         request,
         "community/activity_list.html",
-        {"events": policies.audit_events_about(request.user)},
+        {"events": events, "filter_form": form},
     )
 
 

@@ -38,6 +38,11 @@ class SiteApp:
         """May `user` still see this target of one of this app's notices."""
         return False
 
+    def has_revealed(self, viewer, content):
+        """Has `viewer` learnt who wrote this app's anonymous `content` through the audited
+        reveal, and may they still see it (asked only by community.policies.person_label)."""
+        return False
+
 
 def site_apps():
     """The installed apps that take part in the site, in INSTALLED_APPS order."""

@@ -2,6 +2,24 @@ from django.apps import AppConfig
 
 from confide.protocol import SiteApp
 
+# How the audit trail words the forums' acts ({where} is the forum's name at the time).
+AUDIT_SENTENCES = {
+    "forum.create": "{actor} created the forum {where}",
+    "forum.post_hide": "{actor} hid a post in {where}",
+    "forum.post_unhide": "{actor} showed a hidden post again in {where}",
+    "forum.anonymous_reveal": "{actor} saw who wrote an anonymous post in {where}, with a reason",
+    "forum.flag_uphold": "{actor} upheld a flag on a post in {where}",
+    "forum.flag_dismiss": "{actor} dismissed a flag on a post in {where}",
+    "forum.topic_lock": "{actor} locked a topic in {where}",
+    "forum.topic_unlock": "{actor} unlocked a topic in {where}",
+    "forum.topic_pin": "{actor} pinned a topic in {where}",
+    "forum.topic_unpin": "{actor} unpinned a topic in {where}",
+    "forum.topic_approve": "{actor} approved a new topic in {where}",
+    "forum.topic_move": "{actor} moved a topic to {where}",
+    "forum.member_suspend": "{actor} paused {subject}'s posting",
+    "forum.moderator_revisions_view": "{actor} read the earlier versions of a post in {where}",
+}
+
 
 class ForumsConfig(SiteApp, AppConfig):
     name = "forums"
@@ -9,7 +27,10 @@ class ForumsConfig(SiteApp, AppConfig):
     nav = [("Practice library", "forums:library"), ("Search forums", "forums:search")]
 
     def ready(self):
-        from community import notices
+        from community import audit_text, notices
+
+        for verb, sentence in AUDIT_SENTENCES.items():
+            audit_text.register(verb, sentence)
 
         notices.register("forum_reply", "A new reply in a discussion you follow.")
         notices.register("forum_mention", "Someone mentioned you in a forum discussion.")
@@ -56,3 +77,8 @@ class ForumsConfig(SiteApp, AppConfig):
         from forums.policies import can_see_notification_target
 
         return can_see_notification_target(user, target)
+
+    def has_revealed(self, viewer, content):
+        from forums.policies import has_revealed
+
+        return has_revealed(viewer, content)

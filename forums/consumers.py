@@ -89,7 +89,9 @@ class TopicConsumer(UserConnectionConsumer):
         if topic is None:
             return None
         post = (
-            Post.objects.select_related("author__profile").filter(pk=post_id, topic=topic).first()
+            Post.objects.select_related("author__profile__organisation")
+            .filter(pk=post_id, topic=topic)
+            .first()
         )
         if post is None:
             return {}
@@ -102,7 +104,7 @@ class TopicConsumer(UserConnectionConsumer):
         can_moderate = policies.can_moderate_forum(self.user, topic.forum)
         posts = (
             Post.objects.filter(topic=topic, seq__gt=last_seq)
-            .select_related("author__profile")
+            .select_related("author__profile__organisation")
             .order_by("seq")[:REPLAY_LIMIT]
         )
         # An edited post takes a new number and leaves a hole where it was; a "snapshot" line

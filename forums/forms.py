@@ -90,8 +90,9 @@ class SuspendForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=500)
 
     def __init__(self, *args, members=(), **kwargs):
+        """`members`: (id, label) pairs, labelled by the view through person_label."""
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [(m.pk, m.display_name) for m in members]
+        self.fields["member"].choices = list(members)
 
 
 class SearchForm(forms.Form):

@@ -86,6 +86,11 @@ class Topic(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def pseudonym_label(self):
+        # The first post of a topic is always its starter's, so the starter is member 1.
+        return "Anonymous member 1"
+
 
 class TopicArea(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="areas")
@@ -146,6 +151,10 @@ class Post(models.Model):
     def is_deleted(self):
         return self.deleted_at is not None
 
+    @property
+    def pseudonym_label(self):
+        return f"Anonymous member {self.pseudonym}" if self.pseudonym else "Anonymous member"
+
 
 class PostRevision(models.Model):
     """An earlier version of a post, for moderators only."""
@@ -172,6 +181,9 @@ class Flag(models.Model):
         UPHELD = "upheld", "Upheld"
         DISMISSED = "dismissed", "Dismissed"
 
+    # The note of a flag upheld by hiding its post starts with this, then the hiding reason.
+    HIDDEN_NOTE = "Closed by hiding the post: "
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -195,6 +207,20 @@ class Flag(models.Model):
                 name="one_open_flag_per_reporter",
             )
         ]
+
+    @property
+    def closed_by_hiding(self):
+        return self.note.startswith(self.HIDDEN_NOTE)
+
+    @property
+    def outcome(self):
+        """How the flag was handled, in words for the moderation history."""
+        if self.status == self.Status.OPEN:
+            return "Open"
+        if self.closed_by_hiding:
+            return f"Upheld by hiding the post. Reason: {self.note[len(self.HIDDEN_NOTE) :]}"
+        label = self.get_status_display()
+        return f"{label}. Note: {self.note}" if self.note else label
 
 
 class Subscription(models.Model):

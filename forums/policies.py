@@ -15,6 +15,7 @@ from django.utils import timezone
 from community import policies as community_policies
 from community.policies import group_ids
 from forums.models import (
+    Flag,
     Forum,
     ForumGroupObjectPermission,
     ForumUserObjectPermission,
@@ -52,7 +53,7 @@ def _cache(user):
 def forget(user):
     """Drop every cached answer for this user (permissions change during a connection)."""
     community_policies.forget_cached_permissions(user)
-    for attr in ("_forum_perm_cache", "_forum_suspensions"):
+    for attr in ("_forum_perm_cache", "_forum_suspensions", "_forum_revealed"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -248,7 +249,13 @@ def can_delete_post(user, post):
 
 
 def can_flag_post(user, post):
-    return post.author_id != user.pk and not post.is_deleted and can_view_topic(user, post.topic)
+    # A hidden post is already out of sight: hiding it closed its flags, and none open anew.
+    return (
+        post.author_id != user.pk
+        and not post.is_deleted
+        and not post.is_hidden
+        and can_view_topic(user, post.topic)
+    )
 
 
 def can_react(user, post):
@@ -295,7 +302,7 @@ def post_flags(user, topic, posts):
             can_edit=mine and shown and open_to_me,
             can_delete=mine and not post.is_deleted and can_view,
             can_react=not mine and shown and can_view,
-            can_flag=not mine and not post.is_deleted and can_view,
+            can_flag=not mine and shown and can_view,
         )
     return flags
 
@@ -323,18 +330,6 @@ def searchable_posts(user):
     )
 
 
-def revealed_post_ids(user, posts):
-    """Anonymous posts among `posts` whose author this moderator has revealed (to them only)."""
-    ids = [p.pk for p in posts if p.is_anonymous]
-    if not ids or not _signed_in(user):
-        return {}
-    return dict(
-        Reveal.objects.filter(moderator=user, post_id__in=ids)
-        .select_related("post__author__profile")
-        .values_list("post_id", "post__author__profile__display_name")
-    )
-
-
 def get_reveal_for_viewer(user, pk):
     """A reveal: its moderator and the revealed author may read it; nobody else."""
     reveal = Reveal.objects.select_related("post__topic__forum__network").filter(pk=pk).first()
@@ -348,24 +343,56 @@ def get_reveal_for_viewer(user, pk):
 # Names ----------------------------------------------------------------------------------------
 
 
-def author_label(viewer, post, revealed=None):
-    """What a viewer sees as the author: never the real name of an anonymous post."""
-    if post.is_anonymous:
-        if viewer is not None and post.author_id == viewer.pk:
-            return "You (anonymous)"
-        label = f"Anonymous member {post.pseudonym}" if post.pseudonym else "Anonymous member"
-        if revealed and post.pk in revealed:
-            return f"{label} (revealed to you: {revealed[post.pk] or 'Former member'})"
-        return label
-    return post.author.display_name
+def _revealed_post_ids(user):
+    """The posts whose author this moderator revealed: few, read once per user object."""
+    ids = getattr(user, "_forum_revealed", None)
+    if ids is None:
+        ids = frozenset(Reveal.objects.filter(moderator=user).values_list("post_id", flat=True))
+        user._forum_revealed = ids
+    return ids
+
+
+def has_revealed(user, content):
+    """A reveal names the author to its moderator only, and only while they moderate the forum."""
+    if not isinstance(content, Post) or not _signed_in(user):
+        return False
+    # The moderator check reads cached grants, so members never pay for the reveals query.
+    return can_moderate_forum(user, content.topic.forum) and content.pk in _revealed_post_ids(user)
+
+
+def _author(writing):
+    # An anonymous author's row is not read for the label unless it shows their name.
+    loaded = type(writing)._meta.get_field("author").is_cached(writing)
+    return writing.author if loaded or not writing.is_anonymous else writing.author_id
+
+
+def author_label(viewer, post):
+    """What a viewer sees as a post's author: community.policies.person_label decides."""
+    return community_policies.person_label(viewer, _author(post), anonymous_in=post)
+
+
+def author_byline(viewer, post):
+    """Board role and organisation under a signed post, as the author allows; never anonymous."""
+    return community_policies.person_byline(viewer, post.author, anonymous_in=post)
 
 
 def topic_author_label(viewer, topic):
-    if topic.is_anonymous:
-        if viewer is not None and topic.author_id == viewer.pk:
-            return "You (anonymous)"
-        return "Anonymous member 1"
-    return topic.author.display_name
+    return community_policies.person_label(viewer, _author(topic), anonymous_in=topic)
+
+
+def handled_flags(user, forums, limit=50):
+    """The moderation history of forums the caller moderates: handled flags, newest first,
+    with who handled each and the post's author, both named through person_label."""
+    flags = list(
+        Flag.objects.filter(post__topic__forum__in=forums)
+        .exclude(status=Flag.Status.OPEN)
+        .select_related("post__topic__forum", "post__author__profile", "handled_by__profile")
+        .order_by("-handled_at", "-id")[:limit]
+    )
+    for flag in flags:
+        flag.post_label = author_label(user, flag.post)
+        flag.handled_by_label = community_policies.person_label(user, flag.handled_by)
+    return flags
 
 
 # Notifications ---------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ def _highlight_safely(text):
 
 
 def search_posts(user, query):
-    posts = policies.searchable_posts(user).select_related("topic__forum__network")
+    posts = policies.searchable_posts(user).select_related(
+        "topic__forum__network", "author__profile"
+    )
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 

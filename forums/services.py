@@ -113,6 +113,7 @@ def create_forum(
         verb="forum.create",
         target=forum,
         network=network,
+        forum=forum.name,
         audience=audience.pk if audience else None,
     )
     return forum
@@ -409,6 +410,8 @@ def toggle_reaction(*, actor, post, kind):
 def flag_post(*, actor, post, reason, detail=""):
     if reason not in FlagReason.values:
         raise ForumError("Choose a reason for the flag.")
+    # Read afresh: the caller's copy may predate a moderator hiding the post.
+    post = Post.objects.select_related("topic__forum__network").get(pk=post.pk)
     if not policies.can_flag_post(actor, post):
         raise ForumError("You cannot flag this post.")
     if Flag.objects.filter(post=post, reporter=actor, status=Flag.Status.OPEN).exists():
@@ -435,6 +438,27 @@ def _require_moderator(actor, forum):
         raise ForumError("Only this forum's moderators can do that.")
 
 
+def _audit_post(*, actor, verb, post, names_author=False, **detail):
+    """Audit an act on a post, in its forum's words.
+
+    An anonymous post's author is recorded only by the reveal, whose record belongs to them
+    (their activity and export); any other act on anonymous writing names no author, so hiding
+    and showing a post again cannot be used to learn who wrote it (DESIGN.md rules 3 and 12).
+    """
+    forum = post.topic.forum
+    if post.is_anonymous:
+        detail["anonymous"] = True
+    audit(
+        actor=actor,
+        verb=verb,
+        target=post,
+        network=forum.network,
+        subject=post.author_id if names_author or not post.is_anonymous else None,
+        forum=forum.name,
+        **detail,
+    )
+
+
 def _require_reason(reason, what):
     reason = (reason or "").strip()
     if not reason:
@@ -455,17 +479,19 @@ def set_post_hidden(*, actor, post, hidden, reason=""):
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.seq = _next_seq(topic)
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "seq"])
-    audit(
+    _audit_post(
         actor=actor,
         verb="forum.post_hide" if hidden else "forum.post_unhide",
-        target=post,
-        network=topic.forum.network,
-        subject=post.author_id,
+        post=post,
         reason=reason,
     )
     if hidden:
+        # A hidden post cannot be flagged; its open flags are upheld by the hiding.
         Flag.objects.filter(post=post, status=Flag.Status.OPEN).update(
-            status=Flag.Status.UPHELD, handled_by=actor, handled_at=timezone.now(), note=reason
+            status=Flag.Status.UPHELD,
+            handled_by=actor,
+            handled_at=timezone.now(),
+            note=f"{Flag.HIDDEN_NOTE}{reason}"[:500],
         )
         notify(user=post.author, kind="forum_post_hidden", url=_post_url(post), target=post)
     _broadcast(topic, post)
@@ -481,13 +507,9 @@ def reveal_author(*, actor, post, reason):
         raise ForumError("This post is not anonymous.")
     reason = _require_reason(reason, "revealing who wrote this post")
     reveal = Reveal.objects.create(post=post, moderator=actor, reason=reason)
-    audit(
-        actor=actor,
-        verb="forum.anonymous_reveal",
-        target=post,
-        network=post.topic.forum.network,
-        subject=post.author_id,
-        reveal=reveal.pk,
+    policies.forget(actor)  # the moderator's labels now include this post
+    _audit_post(
+        actor=actor, verb="forum.anonymous_reveal", post=post, names_author=True, reveal=reveal.pk
     )
     notify(
         user=post.author,
@@ -511,11 +533,14 @@ def handle_flag(*, actor, flag, uphold, note=""):
     flag.status = Flag.Status.UPHELD if uphold else Flag.Status.DISMISSED
     flag.handled_by, flag.handled_at, flag.note = actor, timezone.now(), note.strip()[:500]
     flag.save(update_fields=["status", "handled_by", "handled_at", "note"])
+    detail = {"anonymous": True} if flag.post.is_anonymous else {}
     audit(
         actor=actor,
         verb="forum.flag_uphold" if uphold else "forum.flag_dismiss",
         target=flag,
         network=flag.post.topic.forum.network,
+        forum=flag.post.topic.forum.name,
+        **detail,
     )
     return flag
 
@@ -538,7 +563,13 @@ def moderate_topic(*, actor, topic, action):
     field, value = TOPIC_ACTIONS[action]
     setattr(topic, field, value)
     topic.save(update_fields=[field])
-    audit(actor=actor, verb=f"forum.topic_{action}", target=topic, network=topic.forum.network)
+    audit(
+        actor=actor,
+        verb=f"forum.topic_{action}",
+        target=topic,
+        network=topic.forum.network,
+        forum=topic.forum.name,
+    )
     if action == "approve":
         notify(user=topic.author, kind="forum_topic_approved", url=_topic_url(topic), target=topic)
     return topic
@@ -562,6 +593,7 @@ def move_topic(*, actor, topic, forum):
         verb="forum.topic_move",
         target=topic,
         network=forum.network,
+        forum=forum.name,
         from_forum=source.pk,
         to_forum=forum.pk,
     )
@@ -609,6 +641,4 @@ def suspend_member(*, actor, network, user, days, reason):
 
 def record_moderator_view(*, actor, post, what):
     """Moderators reading revisions are audited too."""
-    audit(
-        actor=actor, verb=f"forum.moderator_{what}", target=post, network=post.topic.forum.network
-    )
+    _audit_post(actor=actor, verb=f"forum.moderator_{what}", post=post)

@@ -189,14 +189,17 @@ def decorate_posts(user, topic, posts, can_moderate):
                 "post_id", "kind"
             )
         )
-    revealed = policies.revealed_post_ids(user, posts) if can_moderate else {}
     flags = policies.post_flags(user, topic, posts)
     # One reverse() for the page instead of several per post: /forums/posts/<pk>/<action>/.
     prefix = reverse("forums:post", args=[0])[: -len("0/")]
+    community_policies.prefetch_profile_visibility(
+        user, [getattr(p.author, "profile", None) for p in posts if not p.is_anonymous]
+    )
     for post in posts:
         post.topic = topic
         post.url = f"{prefix}{post.pk}/"
-        post.author_label = policies.author_label(user, post, revealed)
+        post.author_label = policies.author_label(user, post)
+        post.author_byline = policies.author_byline(user, post)
         # The flags come from the policy; the template reads them as the post's attributes.
         for name, value in flags[post.pk].as_dict().items():
             setattr(post, name, value)
@@ -280,7 +283,7 @@ def topic_detail(request, pk):
     start = (number - 1) * POSTS_PER_PAGE
     posts = list(
         Post.objects.filter(topic=topic)
-        .select_related("author__profile")
+        .select_related("author__profile__organisation")
         .order_by("created_at", "id")[start : start + POSTS_PER_PAGE]
     )
     decorate_posts(request.user, topic, posts, can_moderate)
@@ -520,10 +523,6 @@ def post_revisions(request, pk):
 def reveal_detail(request, pk):
     reveal = policies.get_reveal_for_viewer(request.user, pk)
     post = reveal.post
-    is_author = post.author_id == request.user.pk
-    author_name = None
-    if not is_author:
-        author_name = User.objects.select_related("profile").get(pk=post.author_id).display_name
     return render(
         request,
         "forums/reveal_detail.html",
@@ -531,8 +530,8 @@ def reveal_detail(request, pk):
             "reveal": reveal,
             "post": post,
             "topic": post.topic,
-            "is_author": is_author,
-            "author_name": author_name,
+            "is_author": post.author_id == request.user.pk,
+            "author_label": policies.author_label(request.user, post),
         },
     )
 
@@ -551,10 +550,11 @@ def moderation(request, slug):
         .select_related("profile")
         .order_by("profile__display_name")
     )
-    form = forms.SuspendForm(members=members)
+    choices = [(m.pk, community_policies.person_label(request.user, m)) for m in members]
+    form = forms.SuspendForm(members=choices)
     status = 200
     if request.method == "POST":
-        form = forms.SuspendForm(request.POST, members=members)
+        form = forms.SuspendForm(request.POST, members=choices)
         if form.is_valid():
             try:
                 member = next(m for m in members if str(m.pk) == form.cleaned_data["member"])
@@ -569,26 +569,36 @@ def moderation(request, slug):
                 _form_error(form, error)
                 status = 400
             else:
-                messages.success(request, f"{member.display_name} cannot post for now.")
+                name = community_policies.person_label(request.user, member)
+                messages.success(request, f"{name} cannot post for now.")
                 return redirect("forums:moderation", slug=network.slug)
         else:
             status = 400
     flags = list(
         Flag.objects.filter(status=Flag.Status.OPEN, post__topic__forum__in=forums).select_related(
-            "post__topic__forum"
+            "post__topic__forum", "post__author__profile"
         )
     )
     for flag in flags:
         flag.post_label = policies.author_label(request.user, flag.post)
+    handled = policies.handled_flags(request.user, forums)
     pending = list(
-        Topic.objects.filter(is_approved=False, forum__in=forums).select_related("forum")
+        Topic.objects.filter(is_approved=False, forum__in=forums).select_related(
+            "forum", "author__profile"
+        )
     )
     for topic in pending:
         topic.author_label = policies.topic_author_label(request.user, topic)
     return render(
         request,
         "forums/moderation_queue.html",
-        {"network": network, "flags": flags, "pending": pending, "form": form},
+        {
+            "network": network,
+            "flags": flags,
+            "handled": handled,
+            "pending": pending,
+            "form": form,
+        },
         status=status,
     )
 
