@@ -1,6 +1,7 @@
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 
 INVITATION_SESSION_KEY = "confide_invitation_token"
 
@@ -34,3 +35,14 @@ class AccountAdapter(DefaultAccountAdapter):
         services.accept_invitation(invitation=invitation, user=user)
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    """Ending sessions from the session list also closes their open WebSockets at once."""
+
+    def end_sessions(self, sessions):
+        from community import services
+
+        user = getattr(self.request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+        services.end_sessions(actor=actor, sessions=sessions)

@@ -4,12 +4,15 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from community import live
+from community import live, policies
 from community.middleware import must_enrol
 from community.outage import DATABASE_DOWN, logger
 
 CLOSE_TRY_AGAIN = 4503  # like HTTP 503: live.js retries anything outside 4400-4499
 CLOSE_UNAUTHENTICATED = 4401
+# Signed out, the session ended from the session list, or a password change elsewhere: the same
+# code as a socket opened without a session, which live.js does not retry.
+CLOSE_SESSION_ENDED = CLOSE_UNAUTHENTICATED
 CLOSE_REVOKED = 4403
 CLOSE_NOT_FOUND = 4404
 MAX_FRAME_BYTES = 8 * 1024
@@ -20,12 +23,17 @@ UNAVAILABLE = (
 
 
 class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
-    """Base for every consumer: a signed-in user, reachable through their user group.
+    """Base for every consumer: a signed-in user, reachable through their user group and
+    their session's group, whichever daphne process holds the connection.
 
     Subclasses inside a network set `network_id`, so removal from it closes them at once.
+    Before every incoming message is acted on, the session is checked again (the session part
+    of the one gate, policies.session_is_current); ending a session rings its group, and a
+    password change rings the user's group to make each connection check.
     """
 
     network_id = None
+    session_key = None
 
     async def dispatch(self, message):
         """A database outage mid-handler: say what was not done, then let the client reconnect.
@@ -54,16 +62,34 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.user_group = live.user_group(self.user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
+        if self.session_key:
+            self.session_group = live.session_group(self.session_key)
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
+        # Checked after joining the groups, so a sign-out between the handshake and now is
+        # seen either here or by its bell.
+        if not await self.session_still_current():
+            await self.close(code=CLOSE_SESSION_ENDED)
+            return
         await self.accept_connection()
 
     async def accept_connection(self):
         await self.accept()
 
+    async def session_still_current(self):
+        return await database_sync_to_async(self.session_is_current)()
+
+    def session_is_current(self):
+        """Database side, for subclasses that check before each send too."""
+        return policies.session_is_current(self.user, self.session_key)
+
     async def disconnect(self, code):
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        if getattr(self, "session_group", None):
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         """Every frame: at most 8 KiB of JSON, an object with a string `type`, or an error frame."""
@@ -81,6 +107,9 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
             return
         if not isinstance(content.get("type"), str):
             await self.send_error("Unknown message type.")
+            return
+        if not await self.session_still_current():
+            await self.close(code=CLOSE_SESSION_ENDED)
             return
         await self.receive_json(content, **kwargs)
 
@@ -105,6 +134,13 @@ class UserConnectionConsumer(AsyncJsonWebsocketConsumer):
     async def connection_revoke_network(self, event):
         if self.network_id is not None and event["network_id"] == self.network_id:
             await self.close(code=CLOSE_REVOKED)
+
+    async def connection_end_session(self, event):
+        await self.close(code=CLOSE_SESSION_ENDED)
+
+    async def connection_check_session(self, event):
+        if not await self.session_still_current():
+            await self.close(code=CLOSE_SESSION_ENDED)
 
 
 def is_sequence_number(value):

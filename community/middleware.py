@@ -70,3 +70,32 @@ def must_enrol(user):
         cached = policies.must_enrol_in_two_factor(user)
         user._confide_must_enrol = cached
     return cached
+
+
+class AgreementGateMiddleware:
+    """Pages refused by the one gate only for want of the current agreement go to it.
+
+    Policies raise policies.AgreementRequired (an Http404) from their `get_*` lookups; here,
+    and only for pages, it becomes a redirect to the network's agreement (htmx fragments get
+    HX-Redirect). Any other channel sees the plain 404 it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from community.policies import AgreementRequired
+
+        if not isinstance(exception, AgreementRequired):
+            return None
+        target = reverse("community:agreement", args=[exception.network.slug])
+        if getattr(request, "htmx", False):
+            from django.http import HttpResponse
+
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)

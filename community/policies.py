@@ -5,7 +5,7 @@ direct-foreign-key grant tables for lists), never a model-level grant or the sup
 so neither a stray global permission nor a superuser opens a network.
 """
 
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
@@ -49,6 +49,8 @@ def forget_cached_permissions(user):
         "_confide_managed_ids",
         "_confide_co_members",
         "_confide_stewarded_members",
+        "_confide_open_networks",
+        "_confide_must_enrol",
         "_perm_cache",
         "_user_perm_cache",
         "_group_perm_cache",
@@ -245,6 +247,114 @@ def prefetch_profile_visibility(viewer, profiles, field="work_visibility"):
     if chosen.get(Visibility.STEWARDS):
         networks = managed_networks(viewer)
         _in_networks(viewer, chosen[Visibility.STEWARDS], networks, "_confide_stewarded_members")
+
+
+# The one gate (DESIGN.md rule 11) ---------------------------------------------------------------
+# "May this person see this network's content now": every channel that carries a network's
+# content (pages, fragments, sockets, search, the library, notices and their e-mails, the live
+# session) asks this, in one of its two forms, and nothing else. The session part ("not ended")
+# belongs to the channel that holds a session: see session_is_current.
+
+
+class AgreementRequired(Http404):
+    """Refused only because the member has not accepted the current agreement yet.
+
+    An Http404, so a channel that does not know it answers exactly as for a stranger; pages
+    turn it into a redirect to the agreement (community.middleware.AgreementGateMiddleware).
+    """
+
+    def __init__(self, network):
+        super().__init__("No such page.")
+        self.network = network
+
+
+def two_factor_satisfied(user):
+    """A condition (usable in any query): TOTP enrolled, or no role that requires it."""
+    from allauth.mfa.models import Authenticator
+
+    has_totp = Q(
+        Exists(Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP))
+    )
+    required = Q()
+    for role in two_factor_roles(user):
+        required |= Q(role)
+    return has_totp | ~required
+
+
+def networks_open_to(user):
+    """The networks whose content the user may see now: the gate as a queryset.
+
+    Signed in and active, a member (read from the membership table now, not from cached ids,
+    since sockets ask again on every message), the current agreement accepted, and two-factor
+    enrolled where any role requires it. Lists and search filter with it in the database.
+    """
+    if not _signed_in(user):
+        return Network.objects.none()
+    accepted = AgreementAcceptance.objects.filter(
+        user_id=user.pk, network=OuterRef("pk"), version=OuterRef("agreement_version")
+    )
+    return (
+        Network.objects.filter(
+            members_group__user__pk=user.pk,
+            members_group__user__is_active=True,
+            members_group__user__erased_at__isnull=True,
+        )
+        .filter(Q(agreement="") | Exists(accepted))
+        .filter(two_factor_satisfied(user))
+    )
+
+
+def may_see_network_content(user, network):
+    """The gate for one network (a Network or its id): one query, cached on the user object.
+
+    Consumers call forget_cached_permissions before asking again, so a socket never trusts an
+    answer from an earlier message.
+    """
+    if not _signed_in(user):
+        return False
+    network_id = getattr(network, "pk", network)
+    answers = getattr(user, "_confide_open_networks", None)
+    if answers is None:
+        answers = user._confide_open_networks = {}
+    if network_id not in answers:
+        answers[network_id] = networks_open_to(user).filter(pk=network_id).exists()
+    return answers[network_id]
+
+
+def require_network_content(user, network):
+    """For pages: nothing when the gate is open; AgreementRequired when only the agreement is
+    missing (the page redirects to it); otherwise the usual 404."""
+    if may_see_network_content(user, network):
+        return
+    if needs_agreement(user, network):
+        raise AgreementRequired(network)
+    raise Http404("No such page.")
+
+
+def session_is_current(user, session_key):
+    """The session part of the gate, for channels that outlive a request (WebSockets).
+
+    The session still exists and has not expired, still belongs to this user, was signed in
+    with their current password (Django's session hash: a password change elsewhere ends it),
+    and the account is still active. Two queries.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import constant_time_compare
+
+    from community.models import User
+
+    if not session_key or not _signed_in(user):
+        return False
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+    if data.get(SESSION_KEY) != str(user.pk):
+        return False
+    current = User.objects.filter(pk=user.pk, is_active=True, erased_at__isnull=True).first()
+    return current is not None and constant_time_compare(
+        data.get(HASH_SESSION_KEY) or "", current.get_session_auth_hash()
+    )
 
 
 def can_see_profile_field(viewer, profile, visibility):

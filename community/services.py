@@ -476,6 +476,32 @@ def update_profile(*, actor, **fields):
     return profile
 
 
+# Sessions -------------------------------------------------------------------------------------
+# Ending a session closes its WebSockets at once on every daphne process (a bell over the
+# channel layer, after commit); consumers also check their session before each message.
+
+
+def end_session(*, session_key):
+    """Sign-out: the session's open sockets close."""
+    if session_key:
+        live.end_session_connections(session_key)
+
+
+def end_sessions(*, actor, sessions):
+    """Sessions ended from allauth's session list (by their owner, or an administrator)."""
+    for session in sessions:
+        session_key, user_id = session.session_key, session.user_id
+        session.end()
+        audit(actor=actor, verb="account.session_end", subject=user_id)
+        live.end_session_connections(session_key)
+
+
+def password_changed(*, user):
+    """A new password ends the user's other sessions (Django's session hash no longer
+    matches); each open socket checks its own session and closes if it was one of them."""
+    live.check_session_connections(user.pk)
+
+
 # Data rights ----------------------------------------------------------------------------------
 
 

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Stewards, moderators, facilitators and members of networks that require it enrol TOTP first.
     "community.middleware.TwoFactorEnrolmentMiddleware",
+    # A member who has only the current agreement to accept is sent to it (the one gate).
+    "community.middleware.AgreementGateMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "community.middleware.PrivatePagesMiddleware",
 ]
@@ -211,6 +213,7 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Confide] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+USERSESSIONS_ADAPTER = "community.adapters.UserSessionsAdapter"
 ACCOUNT_FORMS = {"signup": "community.forms.InvitedSignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Confide"

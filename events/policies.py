@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from community.policies import _signed_in, group_ids, managed_networks
+from community.policies import _signed_in, group_ids, managed_networks, networks_open_to
 from events.models import (
     Event,
     EventGroupObjectPermission,
@@ -264,6 +264,9 @@ def attendance_facts(user, event_id, **more):
                     event=OuterRef("pk"), user_id=user.pk, status=Registration.Status.CONFIRMED
                 )
             ),
+            # The one gate: one of the event's networks is open to them now (member, current
+            # agreement accepted, two-factor), in the same query.
+            content_open=Exists(networks_open_to(user).filter(events=OuterRef("pk"))),
             **more,
         )
         .first()
@@ -276,7 +279,12 @@ def may_attend(facts):
         return False
     if facts.facilitating:
         return True
-    return facts.status == Event.Status.PUBLISHED and facts.eligible and facts.confirmed
+    return (
+        facts.status == Event.Status.PUBLISHED
+        and facts.eligible
+        and facts.content_open
+        and facts.confirmed
+    )
 
 
 def get_event_for_attendee(user, event_id):
@@ -301,9 +309,19 @@ def get_event_for_steward(user, event_id):
     return event
 
 
+def _notice_open(user, event):
+    """Event notices pass the one gate too: those who run the event, or a member to whom one of
+    its networks is open now (an agreement to accept holds them back, as pages do)."""
+    if not can_view_event(user, event):
+        return False
+    if is_facilitator(user, event) or is_event_steward(user, event):
+        return True
+    return networks_open_to(user).filter(events=event).exists()
+
+
 def can_see_notification_target(user, target):
     if isinstance(target, Event):
-        return can_view_event(user, target)
+        return _notice_open(user, target)
     if isinstance(target, Registration):
-        return target.user_id == user.pk and can_view_event(user, target.event)
+        return target.user_id == user.pk and _notice_open(user, target.event)
     return False

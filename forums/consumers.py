@@ -6,6 +6,7 @@ from django.http import Http404
 from community.consumers import (
     CLOSE_NOT_FOUND,
     CLOSE_REVOKED,
+    CLOSE_SESSION_ENDED,
     UserConnectionConsumer,
     is_sequence_number,
 )
@@ -51,27 +52,31 @@ class TopicConsumer(UserConnectionConsumer):
             await self.send_error("last_seq must be a whole number, 0 or more.")
             return
         messages = await database_sync_to_async(self._replay)(last_seq)
-        if messages is None:
-            await self.close(code=CLOSE_REVOKED)
+        if isinstance(messages, int):
+            await self.close(code=messages)
             return
         for message in messages:
             await self.send_json(message)
 
     async def forum_post(self, event):
         message = await database_sync_to_async(self._render_one)(event["post_id"])
-        if message is None:
-            await self.close(code=CLOSE_REVOKED)
+        if isinstance(message, int):
+            await self.close(code=message)
         elif message:
             await self.send_json(message)
 
     # Database side ------------------------------------------------------------------------
 
     def _topic_if_allowed(self):
-        """Permissions change during a connection: ask again, fresh, before every send."""
+        """The topic, or the close code: permissions, the agreement and the session change
+        during a connection, so the one gate (through can_view_topic) and the session are
+        asked again, fresh, before every send, not only when a bell rings."""
+        if not self.session_is_current():
+            return CLOSE_SESSION_ENDED
         policies.forget(self.user)
         topic = Topic.objects.select_related("forum__network").filter(pk=self.topic_id).first()
         if topic is None or not policies.can_view_topic(self.user, topic):
-            return None
+            return CLOSE_REVOKED
         return topic
 
     def _message(self, topic, post, can_moderate):
@@ -86,8 +91,8 @@ class TopicConsumer(UserConnectionConsumer):
 
     def _render_one(self, post_id):
         topic = self._topic_if_allowed()
-        if topic is None:
-            return None
+        if isinstance(topic, int):
+            return topic
         post = (
             Post.objects.select_related("author__profile__organisation")
             .filter(pk=post_id, topic=topic)
@@ -99,8 +104,8 @@ class TopicConsumer(UserConnectionConsumer):
 
     def _replay(self, last_seq):
         topic = self._topic_if_allowed()
-        if topic is None:
-            return None
+        if isinstance(topic, int):
+            return topic
         can_moderate = policies.can_moderate_forum(self.user, topic.forum)
         posts = (
             Post.objects.filter(topic=topic, seq__gt=last_seq)

@@ -82,13 +82,30 @@ def prefetch_forum_perms(user, forums):
         cache[forum_id].add(codename)
 
 
-def forum_perms(user, forum):
+def _granted(user, forum):
+    """The user's grants on the forum, before the gate."""
     if not _signed_in(user):
         return frozenset()
     cache = _cache(user)
     if forum.pk not in cache:
         prefetch_forum_perms(user, [forum])
     return frozenset(cache[forum.pk])
+
+
+def forum_perms(user, forum):
+    """The grants that count now: none unless the one gate is open for the forum's network
+    (member, current agreement, two-factor), so reading, posting and moderating all pass it."""
+    if not community_policies.may_see_network_content(user, forum.network_id):
+        return frozenset()
+    return _granted(user, forum)
+
+
+def _refuse(user, forum, message):
+    """The 404 for a forum the user may not use now; a member whose only missing step is the
+    agreement gets AgreementRequired instead, which pages turn into a redirect to it."""
+    if forum is not None and VIEW in _granted(user, forum):
+        community_policies.require_network_content(user, forum.network)
+    raise Http404(message)
 
 
 def _with_perm(queryset, user, codename, prefix=""):
@@ -108,7 +125,11 @@ def _with_perm(queryset, user, codename, prefix=""):
         permission__codename=codename,
         permission__content_type__app_label="forums",
     )
-    return queryset.filter(Q(Exists(by_group)) | Q(Exists(by_user)))
+    # The one gate, in the database: only networks whose content the user may see now.
+    network_field = f"{prefix}network" if prefix else "network"
+    return queryset.filter(Q(Exists(by_group)) | Q(Exists(by_user))).filter(
+        **{f"{network_field}__in": community_policies.networks_open_to(user)}
+    )
 
 
 # Forums ---------------------------------------------------------------------------------------
@@ -156,7 +177,7 @@ def get_forum_for_member(user, pk):
     """The forum if the user may read it; 404 for missing and forbidden alike."""
     forum = Forum.objects.select_related("network").filter(pk=pk).first()
     if forum is None or not can_view_forum(user, forum):
-        raise Http404("No such forum.")
+        _refuse(user, forum, "No such forum.")
     return forum
 
 
@@ -197,8 +218,15 @@ def can_reply(user, topic):
 def get_topic_for_member(user, pk):
     topic = Topic.objects.select_related("forum__network").filter(pk=pk).first()
     if topic is None or not can_view_topic(user, topic):
-        raise Http404("No such topic.")
+        refuse_topic(user, topic)
     return topic
+
+
+def refuse_topic(user, topic, message="No such topic."):
+    """The refusal for a topic the user may not read now (404, or the agreement for pages)."""
+    if topic is not None and (topic.is_approved or topic.author_id == user.pk):
+        _refuse(user, topic.forum, message)
+    raise Http404(message)
 
 
 def get_topic_for_moderator(user, pk):
@@ -229,7 +257,7 @@ def library_topics(user):
 def get_post_for_member(user, pk):
     post = Post.objects.select_related("topic__forum__network").filter(pk=pk).first()
     if post is None or not can_view_topic(user, post.topic):
-        raise Http404("No such post.")
+        refuse_topic(user, post.topic if post is not None else None, "No such post.")
     return post
 
 

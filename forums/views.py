@@ -30,6 +30,8 @@ def _page_number(request, num_pages):
 
 
 def _agreement_redirect(request, network):
+    """Network-level pages (stewards may enter without being members); forum, topic and post
+    lookups raise AgreementRequired themselves (the one gate, forums.policies)."""
     if community_policies.needs_agreement(request.user, network):
         return redirect("community:agreement", slug=network.slug)
     return None
@@ -87,8 +89,6 @@ def network_forums(request, slug):
 
 def forum_detail(request, pk):
     forum = policies.get_forum_for_member(request.user, pk)
-    if response := _agreement_redirect(request, forum.network):
-        return response
     topics = policies.visible_topics(request.user, forum)
     total = topics.count()
     num_pages = math.ceil(total / TOPICS_PER_PAGE) or 1
@@ -127,8 +127,6 @@ def _form_error(form, error):
 
 def topic_create(request, pk):
     forum = policies.get_forum_for_member(request.user, pk)
-    if response := _agreement_redirect(request, forum.network):
-        return response
     preview = None
     status = 200
     if request.method == "POST":
@@ -239,15 +237,13 @@ def _topic_for_page(user, pk):
         .first()
     )
     if topic is None or not policies.can_view_topic(user, topic):
-        raise Http404("No such topic.")
+        policies.refuse_topic(user, topic)
     return topic
 
 
 def topic_detail(request, pk):
     topic = _topic_for_page(request.user, pk)
     forum = topic.forum
-    if response := _agreement_redirect(request, forum.network):
-        return response
     can_moderate = policies.can_moderate_forum(request.user, forum)
     can_reply = policies.can_reply(request.user, topic)
     status = 200
@@ -541,6 +537,8 @@ def reveal_detail(request, pk):
 
 def moderation(request, slug):
     network = community_policies.get_network_for_member(request.user, slug)
+    if response := _agreement_redirect(request, network):
+        return response
     forums = list(policies.moderated_forums(request.user).filter(network=network))
     if not forums:
         raise Http404("No such page.")

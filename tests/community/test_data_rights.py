@@ -137,7 +137,7 @@ async def test_erasure_closes_open_websockets():
     user = await sync_to_async(make_user)()
     network = await sync_to_async(make_network)(slug="ws-erasure")
     await sync_to_async(add_member)(network, user)
-    communicator = _with_user(user)
+    communicator = await sync_to_async(_with_user)(user)
     connected, _ = await communicator.connect()
     try:
         assert connected
@@ -151,15 +151,13 @@ async def test_erasure_closes_open_websockets():
 
 
 def _with_user(user):
-    """The notifications route with the user already in the scope (as the session would put)."""
-    from channels.routing import URLRouter
+    """The notifications route through the real application, with a signed-in session."""
 
-    from confide.routing import websocket_urlpatterns
+    from confide.asgi import application
 
-    router = URLRouter(websocket_urlpatterns)
-
-    async def app(scope, receive, send):
-        scope = {**scope, "user": user}
-        return await router(scope, receive, send)
-
-    return WebsocketCommunicator(app, "/ws/notifications/", headers=HEADERS)
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    return WebsocketCommunicator(
+        application, "/ws/notifications/", headers=[*HEADERS, (b"cookie", cookie)]
+    )
