@@ -496,6 +496,18 @@ def update_profile(*, actor, **fields):
 def export_user_data(*, actor):
     """Everything held about the actor, and nothing about anyone else (DESIGN.md rule 9)."""
     profile = Profile.objects.filter(user=actor).select_related("organisation").first()
+    # A network the person has left and may no longer see is not named, as on every page.
+    named = set(policies.nameable_networks(actor).values_list("slug", flat=True))
+
+    def rows(queryset, *fields):
+        return [
+            {
+                **row,
+                "network__slug": row["network__slug"] if row["network__slug"] in named else None,
+            }
+            for row in queryset.values(*fields, "network__slug")
+        ]
+
     data = {
         "account": {
             "id": actor.pk,
@@ -513,21 +525,24 @@ def export_user_data(*, actor):
             }
             for n in policies.visible_networks(actor)
         ],
-        "agreements": list(
-            AgreementAcceptance.objects.filter(user=actor).values(
-                "network__slug", "version", "accepted_at"
-            )
+        "agreements": rows(
+            AgreementAcceptance.objects.filter(user=actor), "version", "accepted_at"
         ),
-        "join_requests": list(
-            JoinRequest.objects.filter(user=actor).values(
-                "network__slug", "message", "status", "created_at", "reply"
-            )
+        "join_requests": rows(
+            JoinRequest.objects.filter(user=actor), "message", "status", "created_at", "reply"
         ),
-        "notifications": list(actor.notifications.values("kind", "url", "created_at", "read_at")),
-        "audit_events_about_me": list(
-            AuditEvent.objects.filter(subject_user_id=actor.pk).values(
-                "verb", "created_at", "network__slug"
-            )
+        "notifications": [
+            {
+                "kind": n.kind,
+                # A link names its network (/networks/<slug>/): kept only while it may be seen.
+                "url": n.url if policies.can_see_notification_target(actor, n) else None,
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+            }
+            for n in actor.notifications.select_related("target_type")
+        ],
+        "audit_events_about_me": rows(
+            AuditEvent.objects.filter(subject_user_id=actor.pk), "verb", "created_at"
         ),
     }
     if profile:
