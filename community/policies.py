@@ -371,8 +371,17 @@ def pending_invitations_for(user):
     return Invitation.objects.filter(
         email__iexact=user.email,
         accepted_at__isnull=True,
+        declined_at__isnull=True,
         created_at__gt=timezone.now() - INVITATION_LIFETIME,
     ).prefetch_related("networks")
+
+
+def invited_address_has_account(invitation):
+    """Asked only by the invitation page, whose visitor holds the token sent to that address
+    (sign in to answer, or sign up); never shown to the steward who invited."""
+    from community.models import User
+
+    return User.objects.filter(email__iexact=invitation.email, erased_at__isnull=True).exists()
 
 
 def my_pending_join_requests(user):

@@ -352,7 +352,9 @@ def _stewards(network):
 
 
 def find_usable_invitation(token):
-    invitation = Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
+    invitation = Invitation.objects.filter(
+        token=token, accepted_at__isnull=True, declined_at__isnull=True
+    ).first()
     if invitation is None or invitation.is_expired:
         return None
     return invitation
@@ -382,7 +384,12 @@ def invite(*, actor, email, networks, role=NetworkRole.MEMBER):
 
 
 def invite_many(*, actor, emails_text, networks, role=NetworkRole.MEMBER):
-    """Several addresses pasted at once; each gets its own result line."""
+    """Several addresses pasted at once; each gets its own result line.
+
+    Every address gets an invitation the person accepts or declines, whether or not it already
+    has an account: nobody joins a network without saying yes, and the steward's answer is the
+    same either way, so the page never tells which addresses have accounts.
+    """
     results = []
     seen = set()
     for raw in emails_text.replace(";", "\n").replace(",", "\n").splitlines():
@@ -394,12 +401,6 @@ def invite_many(*, actor, emails_text, networks, role=NetworkRole.MEMBER):
             validate_email(email)
         except ValidationError:
             results.append((email, False, "This is not a valid e-mail address."))
-            continue
-        existing = User.objects.filter(email__iexact=email, erased_at__isnull=True).first()
-        if existing is not None:
-            for network in networks:
-                add_member(actor=actor, network=network, user=existing, role=role)
-            results.append((email, True, "Already has an account: added to the network."))
             continue
         invite(actor=actor, email=email, networks=networks, role=role)
         results.append((email, True, "Invitation sent."))
@@ -418,7 +419,7 @@ def check_invitation(token, email=None):
             "This invitation link is not valid. Check that you copied all of "
             "it, or ask the person who invited you for a new one."
         )
-    if invitation.accepted_at is not None:
+    if invitation.accepted_at is not None or invitation.declined_at is not None:
         raise InvitationProblem(
             "This invitation has already been used. If it was you, sign in "
             "with your e-mail address and password."
@@ -460,6 +461,17 @@ def accept_invitation(*, invitation, user):
         )
     policies.forget_cached_permissions(user)
     audit(actor=user, verb="invitation.accept", target=invitation, subject=user)
+    return invitation
+
+
+@transaction.atomic
+def decline_invitation(*, invitation, user):
+    """The invited account says no: the token is spent, nothing is joined, nobody is told."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    check_invitation(invitation.token, user.email)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit(actor=user, verb="invitation.decline", target=invitation, subject=user)
     return invitation
 
 
