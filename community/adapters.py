@@ -3,6 +3,11 @@ import secrets
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 
+# allauth's own adapter counts failed sign-ins with this module; the override below does too.
+from allauth.core.internal import ratelimit
+
+from community.request_limits import client_address
+
 INVITATION_SESSION_KEY = "confide_invitation_token"
 
 
@@ -36,6 +41,39 @@ class AccountAdapter(DefaultAccountAdapter):
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
 
+    # Where a request came from, and failed sign-ins ---------------------------------------------
+
+    def get_client_ip(self, request):
+        """The client behind the trusted proxy (allauth's rate limits and session list ask)."""
+        return client_address(request)
+
+    def _failed_sign_in_keys(self, request, credentials):
+        account = str(credentials.get("email") or credentials.get("username") or "").lower()
+        return account, f"{account}|{self.get_client_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials):
+        """Count this attempt against the account from this address, the address, and the
+        account from anywhere; allauth gives the count back when the password was right."""
+        account, pair = self._failed_sign_in_keys(request, credentials)
+        usage = ratelimit.consume(request, app="allauth.account", action="login_failed", key=pair)
+        if usage:
+            anywhere = ratelimit.consume(
+                request, app="allauth.account", action="login_failed_account", key=account
+            )
+            if anywhere:
+                usage.usage.extend(anywhere.usage)
+            else:
+                usage.rollback()
+                usage = None
+        self._login_failed_rl_usage = usage
+        if not usage:
+            raise self.validation_error("too_many_login_attempts")
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        """After a password reset, as allauth does: the account starts afresh."""
+        account, pair = self._failed_sign_in_keys(request, credentials)
+        ratelimit.clear(request, app="allauth.account", action="login_failed", key=pair)
+        ratelimit.clear(request, app="allauth.account", action="login_failed_account", key=account)
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
     """Ending sessions from the session list also closes their open WebSockets at once."""

@@ -101,6 +101,10 @@ class InviteForm(forms.Form):
     moderator = forms.BooleanField(label="Invite them as moderators", required=False)
 
 
+class InvitationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+
+
 class DecisionForm(forms.Form):
     request_id = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])

@@ -186,6 +186,8 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # An existing account's answer "no": the token is spent and nothing is joined.
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["email"])]

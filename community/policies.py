@@ -159,6 +159,38 @@ def visible_networks(user):
     return (member_networks(user) | managed_networks(user)).distinct()
 
 
+def nameable_networks(user):
+    """Networks whose name the user may be shown: listed ones, ones they belong to or run, and
+    ones a usable invitation to them names (so they know what they are asked to join).
+
+    An unlisted network's existence is itself confidential: every list of networks shown to a
+    person (pages, calendar files, e-mails, exports) passes through `networks_visible_in`.
+    """
+    if not _signed_in(user):
+        return Network.objects.none()
+    from community.models import Invitation
+
+    invited = Invitation.networks.through.objects.filter(
+        invitation__in=pending_invitations_for(user).values("pk")
+    ).values("network_id")
+    return Network.objects.filter(
+        Q(listing=Network.Listing.LISTED)
+        | Q(members_group__in=group_ids(user))
+        | Q(pk__in=managed_network_ids(user))
+        | Q(pk__in=invited)
+    )
+
+
+def networks_visible_in(user, networks):
+    """Of `networks` (a queryset), those whose name the user may be shown."""
+    return networks.filter(pk__in=nameable_networks(user).values("pk"))
+
+
+def networks_named_in_rows(user, rows):
+    """Rows (a queryset with a `network`) whose network the user may be shown by name."""
+    return rows.filter(network__in=nameable_networks(user).values("pk"))
+
+
 def discoverable_networks(user):
     """Listed networks the user is not in, which they may ask to join."""
     if not _signed_in(user):
@@ -538,8 +570,17 @@ def pending_invitations_for(user):
     return Invitation.objects.filter(
         email__iexact=user.email,
         accepted_at__isnull=True,
+        declined_at__isnull=True,
         created_at__gt=timezone.now() - INVITATION_LIFETIME,
     ).prefetch_related("networks")
+
+
+def invited_address_has_account(invitation):
+    """Asked only by the invitation page, whose visitor holds the token sent to that address
+    (sign in to answer, or sign up); never shown to the steward who invited."""
+    from community.models import User
+
+    return User.objects.filter(email__iexact=invitation.email, erased_at__isnull=True).exists()
 
 
 def my_pending_join_requests(user):
@@ -547,8 +588,11 @@ def my_pending_join_requests(user):
 
     if not _signed_in(user):
         return JoinRequest.objects.none()
-    return JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related(
-        "network"
+    return networks_named_in_rows(
+        user,
+        JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).select_related(
+            "network"
+        ),
     )
 
 
@@ -562,14 +606,15 @@ def my_answered_join_requests(user, days=30):
 
     if not _signed_in(user):
         return JoinRequest.objects.none()
-    return (
+    return networks_named_in_rows(
+        user,
         JoinRequest.objects.filter(
             user=user,
             status__in=[JoinRequest.Status.APPROVED, JoinRequest.Status.DECLINED],
             decided_at__gte=timezone.now() - timedelta(days=days),
         )
         .select_related("network")
-        .order_by("-decided_at")
+        .order_by("-decided_at"),
     )
 
 

@@ -337,7 +337,9 @@ def decide_join_request(*, actor, join_request, approve, reply=""):
 
 
 def find_usable_invitation(token):
-    invitation = Invitation.objects.filter(token=token, accepted_at__isnull=True).first()
+    invitation = Invitation.objects.filter(
+        token=token, accepted_at__isnull=True, declined_at__isnull=True
+    ).first()
     if invitation is None or invitation.is_expired:
         return None
     return invitation
@@ -367,7 +369,12 @@ def invite(*, actor, email, networks, role=NetworkRole.MEMBER):
 
 
 def invite_many(*, actor, emails_text, networks, role=NetworkRole.MEMBER):
-    """Several addresses pasted at once; each gets its own result line."""
+    """Several addresses pasted at once; each gets its own result line.
+
+    Every address gets an invitation the person accepts or declines, whether or not it already
+    has an account: nobody joins a network without saying yes, and the steward's answer is the
+    same either way, so the page never tells which addresses have accounts.
+    """
     results = []
     seen = set()
     for raw in emails_text.replace(";", "\n").replace(",", "\n").splitlines():
@@ -379,12 +386,6 @@ def invite_many(*, actor, emails_text, networks, role=NetworkRole.MEMBER):
             validate_email(email)
         except ValidationError:
             results.append((email, False, "This is not a valid e-mail address."))
-            continue
-        existing = User.objects.filter(email__iexact=email, erased_at__isnull=True).first()
-        if existing is not None:
-            for network in networks:
-                add_member(actor=actor, network=network, user=existing, role=role)
-            results.append((email, True, "Already has an account: added to the network."))
             continue
         invite(actor=actor, email=email, networks=networks, role=role)
         results.append((email, True, "Invitation sent."))
@@ -403,7 +404,7 @@ def check_invitation(token, email=None):
             "This invitation link is not valid. Check that you copied all of "
             "it, or ask the person who invited you for a new one."
         )
-    if invitation.accepted_at is not None:
+    if invitation.accepted_at is not None or invitation.declined_at is not None:
         raise InvitationProblem(
             "This invitation has already been used. If it was you, sign in "
             "with your e-mail address and password."
@@ -445,6 +446,17 @@ def accept_invitation(*, invitation, user):
         )
     policies.forget_cached_permissions(user)
     audit(actor=user, verb="invitation.accept", target=invitation, subject=user)
+    return invitation
+
+
+@transaction.atomic
+def decline_invitation(*, invitation, user):
+    """The invited account says no: the token is spent, nothing is joined, nobody is told."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    check_invitation(invitation.token, user.email)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit(actor=user, verb="invitation.decline", target=invitation, subject=user)
     return invitation
 
 
@@ -508,6 +520,18 @@ def password_changed(*, user):
 def export_user_data(*, actor):
     """Everything held about the actor, and nothing about anyone else (DESIGN.md rule 9)."""
     profile = Profile.objects.filter(user=actor).select_related("organisation").first()
+    # A network the person has left and may no longer see is not named, as on every page.
+    named = set(policies.nameable_networks(actor).values_list("slug", flat=True))
+
+    def rows(queryset, *fields):
+        return [
+            {
+                **row,
+                "network__slug": row["network__slug"] if row["network__slug"] in named else None,
+            }
+            for row in queryset.values(*fields, "network__slug")
+        ]
+
     data = {
         "account": {
             "id": actor.pk,
@@ -525,21 +549,24 @@ def export_user_data(*, actor):
             }
             for n in policies.visible_networks(actor)
         ],
-        "agreements": list(
-            AgreementAcceptance.objects.filter(user=actor).values(
-                "network__slug", "version", "accepted_at"
-            )
+        "agreements": rows(
+            AgreementAcceptance.objects.filter(user=actor), "version", "accepted_at"
         ),
-        "join_requests": list(
-            JoinRequest.objects.filter(user=actor).values(
-                "network__slug", "message", "status", "created_at", "reply"
-            )
+        "join_requests": rows(
+            JoinRequest.objects.filter(user=actor), "message", "status", "created_at", "reply"
         ),
-        "notifications": list(actor.notifications.values("kind", "url", "created_at", "read_at")),
-        "audit_events_about_me": list(
-            AuditEvent.objects.filter(subject_user_id=actor.pk).values(
-                "verb", "created_at", "network__slug"
-            )
+        "notifications": [
+            {
+                "kind": n.kind,
+                # A link names its network (/networks/<slug>/): kept only while it may be seen.
+                "url": n.url if policies.can_see_notification_target(actor, n) else None,
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+            }
+            for n in actor.notifications.select_related("target_type")
+        ],
+        "audit_events_about_me": rows(
+            AuditEvent.objects.filter(subject_user_id=actor.pk), "verb", "created_at"
         ),
     }
     if profile:

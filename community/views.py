@@ -4,6 +4,7 @@ from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from community.forms import (
     AuditFilterForm,
     DecisionForm,
     EraseForm,
+    InvitationAnswerForm,
     InviteForm,
     JoinRequestForm,
     NetworkForm,
@@ -128,10 +130,11 @@ def notification_open(request, pk):
 @login_not_required
 @never_cache
 def invitation(request, token):
-    """The e-mailed link: check it, then send the person to sign up with the invited address.
+    """The e-mailed link: check it, then let the person say yes or no.
 
     A used, expired, unknown or mismatched invitation gets a page saying what to do, never an
-    error. A signed-in person whose address matches joins the invited networks at once.
+    error. Someone new signs up with the invited address (signing up is their yes). An existing
+    account signs in first, then accepts or declines here: nobody joins without saying yes.
     """
     user = request.user
     try:
@@ -139,12 +142,34 @@ def invitation(request, token):
     except services.InvitationProblem as problem:
         return render(request, "community/invitation_problem.html", {"problem": str(problem)})
     if user.is_authenticated:
-        services.accept_invitation(invitation=invitation, user=user)
-        messages.success(request, "Invitation accepted.")
-        return redirect("community:dashboard")
+        return _answer_invitation(request, invitation)
+    if policies.invited_address_has_account(invitation):
+        return redirect_to_login(request.get_full_path())
     request.session[INVITATION_SESSION_KEY] = invitation.token
     get_account_adapter(request).stash_verified_email(request, invitation.email)
     return redirect("account_signup")
+
+
+def _answer_invitation(request, invitation):
+    form = InvitationAnswerForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if form.cleaned_data["answer"] == "accept":
+            services.accept_invitation(invitation=invitation, user=request.user)
+            messages.success(request, "Invitation accepted.")
+        else:
+            services.decline_invitation(invitation=invitation, user=request.user)
+            messages.success(request, "Invitation declined. Nobody has been told.")
+        return redirect("community:dashboard")
+    return render(
+        request,
+        "community/invitation_answer.html",
+        {
+            "invitation": invitation,
+            # Invited networks are named to the person invited (networks_visible_in allows it).
+            "networks": list(policies.networks_visible_in(request.user, invitation.networks.all())),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # Networks -------------------------------------------------------------------------------------

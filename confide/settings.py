@@ -5,6 +5,7 @@ e-mail to the console and tasks run at once. Production sets DEBUG=0, SECRET_KEY
 REDIS_URL and ALLOWED_HOSTS; see docs/deployment.md.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -198,9 +199,23 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# The reverse proxy (docs/deployment.md) puts the client's address in X-Forwarded-For; it is
+# believed only from these peers (addresses or networks, e.g. "127.0.0.1"), read by
+# community.request_limits.client_address through the account adapter's get_client_ip.
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("TRUSTED_PROXIES")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed sign-ins (community.adapters.AccountAdapter.pre_authenticate): 5 in 5 minutes for
+    # one account from one address ("key" is the pair), so a typo locks out neither colleagues
+    # behind the same address nor the account elsewhere; 20 in 5 minutes from one address
+    # against trying many accounts; 30 an hour for one account from anywhere.
+    "login_failed": "20/5m/ip,5/5m/key",
+    "login_failed_account": "30/h/key",
     "signup": "20/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",

@@ -467,9 +467,12 @@ def cancel_registration(*, actor, event):
 
 
 def _decide(actor, registration, approve):
-    if not policies.can_manage_event(actor, registration.event):
+    # The registration's own event, read from the database: neither the caller's object nor the
+    # event in the URL it came through decides who may answer it.
+    own = Registration.objects.select_related("event").filter(pk=registration.pk).first()
+    if own is None or not policies.can_manage_event(actor, own.event):
         raise EventError("Only the event's facilitators or stewards can decide.")
-    event = _lock(registration.event)
+    event = _lock(own.event)
     registration = Registration.objects.select_related("user").get(pk=registration.pk)
     if registration.status != Status.AWAITING_APPROVAL:
         raise EventError("This request has already been answered.")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from community.policies import get_network_for_member
+from community.policies import get_network_for_member, networks_visible_in
 from events import policies, services
 from events.calendar import event_ics
 from events.forms import AttendanceForm, CapacityForm, EventForm
@@ -126,7 +126,8 @@ def _detail_context(request, event):
         "can_register": policies.can_register(request.user, event),
         "can_manage": policies.can_manage_event(request.user, event),
         "can_edit": policies.can_edit_event(request.user, event),
-        "networks": [n for n in event.networks.all()],
+        # Only the networks this person may know of: an unlisted one stays unnamed.
+        "networks": list(networks_visible_in(request.user, event.networks.all()).order_by("name")),
     }
 
 

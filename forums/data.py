@@ -5,13 +5,19 @@ from forums.models import Flag, Post, Reaction, ReadState, Subscription, Topic
 
 def export_user_data(user):
     """The member's own topics and posts, anonymous ones marked as theirs; nobody else's names."""
+    from community.policies import nameable_networks
+
+    named = set(nameable_networks(user).values_list("slug", flat=True))
     return {
         "topics": [
             {
                 "id": t["pk"],
                 "title": t["title"],
                 "forum": t["forum__name"],
-                "network": t["forum__network__slug"],
+                # A network the member has left and may no longer see is not named.
+                "network": t["forum__network__slug"]
+                if t["forum__network__slug"] in named
+                else None,
                 "anonymous": t["is_anonymous"],
                 "kind": t["kind"],
                 "created_at": t["created_at"],

@@ -140,15 +140,19 @@ def test_a_signed_in_person_with_another_address_gets_a_clear_page(client, invit
     assert not policies.is_member(world.outsider, world.network)
 
 
-def test_a_signed_in_person_with_the_invited_address_joins_at_once(client, world):
+def test_a_signed_in_person_with_the_invited_address_joins_only_on_accepting(client, world):
     person = make_user(email="already@trust.nhs.example")
     invitation = services.invite(
         actor=world.steward, email="already@trust.nhs.example", networks=[world.network]
     )
     client.force_login(person)
-    response = client.get(reverse("community:invitation", args=[invitation.token]))
+    url = reverse("community:invitation", args=[invitation.token])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not policies.is_member(person, world.network)
+    response = client.post(url, {"answer": "accept"})
     assert response.status_code == 302
-    assert policies.is_member(person, world.network)
+    assert policies.is_member(User.objects.get(pk=person.pk), world.network)
 
 
 def test_sign_up_is_closed_without_an_invitation(client):
@@ -182,9 +186,12 @@ def test_inviting_many_reports_each_address(world, django_capture_on_commit_call
         ("not-an-address", False),
         ("known@trust.nhs.example", True),
     ]
-    assert policies.is_member(existing, world.network)
+    # The existing account is invited like anyone else (it joins only if it accepts).
+    assert len({message for _, ok, message in results if ok}) == 1
+    assert not policies.is_member(existing, world.network)
     assert [m.to for m in mail.outbox if "invitation" in m.subject.lower()] == [
-        ["a@trust.nhs.example"]
+        ["a@trust.nhs.example"],
+        ["known@trust.nhs.example"],
     ]
 
 
