@@ -87,13 +87,31 @@ def test_a_new_topic_belongs_to_its_writer_and_the_forum_in_its_address(client, 
 
 @pytest.mark.django_db
 def test_registering_cannot_change_the_capacity_or_choose_a_status(client, world):
+    """An event that needs approval: the request waits for a facilitator whatever is posted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events import services as event_services
     from events.models import Registration
 
+    start = timezone.now() + timedelta(days=3)
+    event = event_services.create_event(
+        actor=world.steward,
+        networks=[world.network],
+        title="A conversation that needs approval",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=4,
+        approval_required=True,
+        publish=True,
+    )
     client.force_login(world.member)
-    before = world.event.capacity
-    response = client.post(reverse("events:register", kwargs={"pk": world.event.pk}), EXTRA)
+    response = client.post(reverse("events:register", kwargs={"pk": event.pk}), EXTRA)
     assert response.status_code == 302
-    world.event.refresh_from_db()
-    assert world.event.capacity == before
-    registration = Registration.objects.get(event=world.event, user=world.member)
-    assert registration.user == world.member
+    event.refresh_from_db()
+    assert event.capacity == 4
+    registration = Registration.objects.get(event=event, user=world.member)
+    assert EXTRA["status"] == Registration.Status.CONFIRMED
+    assert registration.status == Registration.Status.AWAITING_APPROVAL
+    assert registration.confirmed_at is None

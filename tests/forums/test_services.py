@@ -126,18 +126,63 @@ def test_reactions_toggle_and_count(space):
         services.toggle_reaction(actor=space.author, post=post, kind="thanks")
 
 
-def test_reply_broadcasts_after_commit(space, django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
-    monkeypatch.setattr(
-        "community.live.send_after_commit",
-        lambda group, message: sent.append((group, message)),
-    )
+def _receive(layer, channel, timeout=10):
+    """The next message on a channel of the real layer, waiting generously for it."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+
+    async def receive():
+        return await asyncio.wait_for(layer.receive(channel), timeout)
+
+    return async_to_sync(receive)()
+
+
+def test_reply_broadcasts_after_commit_and_not_before(space, django_capture_on_commit_callbacks):
+    """On the real channel layer: nothing reaches the topic's group until the reply commits.
+
+    Absence before the commit is proven by a marker sent to the same group after the reply:
+    the marker must be the first thing the listener hears.
+    """
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
     topic = space.topic(user=space.author)
-    post = services.reply(actor=space.peer, topic=topic, body="Live")
-    assert (
-        services.topic_group(topic.pk),
-        {"type": "forum.post", "post_id": post.pk, "seq": 2},
-    ) in sent
+    group = services.topic_group(topic.pk)
+    listener = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, listener)
+    marker = {"type": "test.marker"}
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            post = services.reply(actor=space.peer, topic=topic, body="Live")
+            async_to_sync(layer.group_send)(group, marker)
+            assert _receive(layer, listener) == marker  # no bell before the commit
+        assert _receive(layer, listener) == {"type": "forum.post", "post_id": post.pk, "seq": 2}
+    finally:
+        async_to_sync(layer.group_discard)(group, listener)
+
+
+def test_a_reply_that_rolls_back_rings_no_bell(space, django_capture_on_commit_callbacks):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from django.db import transaction
+
+    layer = get_channel_layer()
+    topic = space.topic(user=space.author)
+    group = services.topic_group(topic.pk)
+    listener = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group, listener)
+    marker = {"type": "test.marker"}
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(RuntimeError), transaction.atomic():
+                services.reply(actor=space.peer, topic=topic, body="Never said")
+                raise RuntimeError("the request fails after the reply")
+        async_to_sync(layer.group_send)(group, marker)
+        assert _receive(layer, listener) == marker
+    finally:
+        async_to_sync(layer.group_discard)(group, listener)
 
 
 def test_network_section_shows_unread_counts(space, rf):
