@@ -1,10 +1,10 @@
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 
 # allauth's own adapter counts failed sign-ins with this module; the override below does too.
 from allauth.core.internal import ratelimit
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 
 from community.request_limits import client_address
 
