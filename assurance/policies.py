@@ -8,6 +8,7 @@ pages read a board's `BoardResult`, which exists only once a round closed with a
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,19 +23,13 @@ def min_responses():
 
 
 def _profile(user):
+    """The user's profile, read once and kept on the user object (the header reuses it)."""
     if not community._signed_in(user):
         return None
-    cached = getattr(user, "_confide_assurance_profile", False)
-    if cached is False:
-        from community.models import Profile
-
-        cached = (
-            Profile.objects.filter(user=user).only("organisation_id", "board_role").first()
-            if user.pk
-            else None
-        )
-        user._confide_assurance_profile = cached
-    return cached
+    try:
+        return user.profile
+    except ObjectDoesNotExist:
+        return None
 
 
 def board_of(user):

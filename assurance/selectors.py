@@ -45,7 +45,7 @@ def peer_groups(result, item_codes):
     """All boards, same organisation kind, same region: other boards' newest closed results."""
     rows = list(
         BoardResult.objects.filter(is_latest=True)
-        .exclude(round__organisation_id=result.round.organisation_id)
+        .exclude(organisation_id=result.organisation_id)
         .values("organisation_kind", "region", "overall_mean", "share_8_to_10", "progress")
     )
     kind_label = OrganisationKind(result.organisation_kind).label
@@ -69,7 +69,7 @@ def peer_groups(result, item_codes):
 def trend(organisation_id):
     return [
         (r.closed_at.strftime("%b %Y"), r.overall_mean)
-        for r in BoardResult.objects.filter(round__organisation_id=organisation_id)
+        for r in BoardResult.objects.filter(organisation_id=organisation_id)
         .only("closed_at", "overall_mean")
         .order_by("closed_at")
     ]

@@ -28,8 +28,7 @@ def build(world):
         actor=world.moderator, organisation=trust, board_role=BoardRole.NED
     )
     for user in (world.member, world.moderator):
-        if hasattr(user, "_confide_assurance_profile"):
-            del user._confide_assurance_profile
+        user._state.fields_cache.pop("profile", None)  # read the new board from now on
     others = [make_user(organisation=trust) for _ in range(3)]
     board = [world.member, world.moderator, *others]
     closes = timezone.now() + timedelta(days=7)

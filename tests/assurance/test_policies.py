@@ -91,5 +91,5 @@ def test_notices_are_shown_only_while_on_the_board(people):
     member = people["roles"]["member"]
     assert policies.can_see_notification_target(member, people["round"])
     community_services.update_profile(actor=member, organisation=None)
-    del member._confide_assurance_profile
+    member._state.fields_cache.pop("profile", None)
     assert not policies.can_see_notification_target(member, people["round"])
