@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mentoring",
     "events",
     "events.live",
+    "assurance",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Board assurance: the fewest answers a board's results, and the fewest boards a peer group,
+# may be shown from (issue 14); below it nothing is shown.
+ASSURANCE_MIN_RESPONSES = int(env("ASSURANCE_MIN_RESPONSES", "5"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -51,6 +51,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("events/", include("events.urls")),
     path("events/", include("events.live.urls")),
+    path("assurance/", include("assurance.urls")),
     path("admin/", admin.site.urls),
 ]
 

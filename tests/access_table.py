@@ -138,21 +138,23 @@ FOUNDATION_ROUTES = [
 
 
 def all_routes():
+    from tests.assurance.access import ROUTES as assurance
     from tests.community.access import ROUTES as community
     from tests.events.access import ROUTES as events
     from tests.forums.access import ROUTES as forums
     from tests.live.access import ROUTES as live
     from tests.mentoring.access import ROUTES as mentoring
 
-    return [*FOUNDATION_ROUTES, *community, *forums, *mentoring, *events, *live]
+    return [*FOUNDATION_ROUTES, *community, *forums, *mentoring, *events, *live, *assurance]
 
 
 def build_world(world):
+    from tests.assurance.access import build as assurance
     from tests.community.access import build as community
     from tests.events.access import build as events
     from tests.forums.access import build as forums
     from tests.live.access import build as live
     from tests.mentoring.access import build as mentoring
 
-    for build in (community, forums, mentoring, events, live):
+    for build in (community, forums, mentoring, events, live, assurance):
         build(world)

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         context = demo.seed()
         for config in apps.get_app_configs():
-            if config.name in {"forums", "mentoring", "events"}:
+            if config.name in {"forums", "mentoring", "events", "assurance"}:
                 try:
                     seed = import_string(f"{config.name}.demo.seed")
                 except ImportError:
