@@ -243,9 +243,11 @@
       showError(m.message);
       restoreDraft(m.request);
     },
-    "presence.join": function (m) { upsert(state.presence, m.user, "id"); drawPresence(); },
-    "presence.leave": function (m) {
-      state.presence = state.presence.filter(function (p) { return p.id !== m.user_id; });
+    // Batched per server process: everyone who joined or left in the last half second.
+    presence: function (m) {
+      var left = m.left.concat(m.joined.map(function (p) { return p.id; }));
+      state.presence = state.presence.filter(function (p) { return left.indexOf(p.id) < 0; });
+      m.joined.forEach(function (p) { state.presence.push({ id: p.id, name: p.name }); });
       drawPresence();
     },
     "session.state": function (m) {

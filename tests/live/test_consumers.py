@@ -352,12 +352,12 @@ async def test_presence_and_attendance_are_recorded(lw, sockets):
     bola = await sockets(lw.bola, lw.event)
     try:
         joined, _ = await alice.receive_until(
-            "presence.join", where=lambda m: m["user"]["id"] == lw.bola.pk
+            "presence", where=lambda m: lw.bola.pk in [p["id"] for p in m["joined"]]
         )
         assert "seq" not in joined
         await close_all(bola)
-        left, _ = await alice.receive_until("presence.leave")
-        assert left == {"type": "presence.leave", "user_id": lw.bola.pk}
+        left, _ = await alice.receive_until("presence", where=lambda m: m["left"])
+        assert left == {"type": "presence", "joined": [], "left": [lw.bola.pk]}
         await asyncio.sleep(0.1)
         attendance = await sync_to_async(Attendance.objects.get)(user=lw.bola)
         assert attendance.connections == 0 and attendance.last_left_at is not None
