@@ -9,28 +9,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from community import live
 from events.live import delivery, services
 from tests.live.conftest import close_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def held_bells(monkeypatch):
-    """The bells the services ring while this is active, kept instead of sent."""
-    held = []
-    original = live.send_after_commit
-
-    def hold(group, message):
-        if message.get("type") == "live.message":
-            held.append((group, message))
-        else:
-            original(group, message)
-
-    monkeypatch.setattr(live, "send_after_commit", hold)
-    yield held
-    monkeypatch.setattr(live, "send_after_commit", original)
 
 
 async def write_chat_held(lw, held, *texts):
