@@ -15,6 +15,7 @@ from community.policies import get_network_for_member
 from events import policies, services
 from events.calendar import event_ics
 from events.forms import AttendanceForm, CapacityForm, EventForm
+from events.live import policies as live_policies
 from events.models import ACTIVE_STATUSES, Event, Registration
 
 Status = Registration.Status
@@ -127,6 +128,7 @@ def _detail_context(request, event):
         "can_manage": policies.can_manage_event(request.user, event),
         "can_edit": policies.can_edit_event(request.user, event),
         "networks": [n for n in event.networks.all()],
+        "live_entry": live_policies.live_entry(request.user, event),
     }
 
 
@@ -214,6 +216,7 @@ def _manage_context(request, event, capacity_form=None):
         "capacity_form": capacity_form or CapacityForm(initial={"capacity": event.capacity}),
         "attendance_form": attendance,
         "can_edit": policies.can_edit_event(request.user, event),
+        "live_entry": live_policies.live_entry(request.user, event),
     }
 
 

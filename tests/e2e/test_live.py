@@ -178,3 +178,33 @@ def test_a_message_whose_bell_was_lost_still_arrives(browser_session, monkeypatc
     )
     # The page asks what it missed every 20 seconds, so the record reaches it anyway.
     expect(alice.locator("[data-chat]")).to_contain_text("Heard without a bell", timeout=30_000)
+
+
+def starting_soon():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lw = make_world()
+    lw.event.starts_at = timezone.now() + timedelta(minutes=10)
+    lw.event.save(update_fields=["starts_at"])
+    return lw
+
+
+def test_people_reach_the_live_session_from_the_event_page_by_links_alone(browser_session, axe):
+    lw = off_the_loop(starting_soon)
+    alice = browser_session().sign_in(lw.alice).page
+    alice.goto("/events/")
+    alice.get_by_role("link", name=lw.event.title).first.click()
+    expect(alice.get_by_role("heading", level=1)).to_have_text(lw.event.title)
+    axe(alice)
+    alice.get_by_role("link", name="Join the live session").click()
+    expect(alice.locator("[data-live-state]")).to_have_text("Connected")
+    expect(alice.get_by_role("heading", level=1)).to_have_text(f"{lw.event.title}: live session")
+
+    fac = browser_session().sign_in(lw.facilitator).page
+    fac.goto(f"/events/{lw.event.pk}/")
+    fac.get_by_role("link", name="Facilitator page").click()
+    fac.get_by_role("link", name="Run the live session").click()
+    expect(fac.locator("[data-live-state]")).to_have_text("Connected")
+    expect(fac.get_by_role("heading", name="Run the session")).to_be_visible()
