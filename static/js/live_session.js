@@ -224,7 +224,29 @@
     select.value = current;
   }
 
+  // Why this person cannot write now, shown beside the disabled boxes (muted, or ended).
+  function closedReason() {
+    if (state.state === "ended") return "The session has ended: chat, hands and questions are closed.";
+    if (state.me.muted) return "A facilitator has muted you for this session, so you cannot send messages or ask questions.";
+    return "";
+  }
+
+  function drawComposer() {
+    var reason = closedReason();
+    ["[data-chat-form]", "[data-question-form]"].forEach(function (selector) {
+      var form = $(selector);
+      Array.prototype.forEach.call(form.querySelectorAll("textarea, input, button"), function (field) {
+        field.disabled = Boolean(reason);
+      });
+      var note = form.querySelector("[data-closed-reason]");
+      note.textContent = reason;
+      note.hidden = !reason;
+    });
+    $("[data-hand-toggle]").disabled = state.state === "ended";
+  }
+
   function drawAll() {
+    drawComposer();
     drawState(); drawChat(); drawHands(); drawQuestions(); drawPolls(); drawPresence(); drawRooms();
   }
 
@@ -254,6 +276,7 @@
       state.state = m.state;
       if (m.state === "ended") { state.rooms_open = false; state.hands = []; drawHands(); }
       drawState();
+      drawComposer();
       announce("The session is now " + (STATE_LABEL[m.state] || m.state).toLowerCase() + ".");
     },
     "chat.message": function (m) {
@@ -307,6 +330,7 @@
     "participant.muted": function (m) {
       if (m.user.id === ME) {
         state.me.muted = m.muted;
+        drawComposer();
         announce(m.muted ? "A facilitator has muted you for this session." : "You can chat again.", true);
       }
       if (FACILITATOR) {

@@ -208,3 +208,42 @@ def test_people_reach_the_live_session_from_the_event_page_by_links_alone(browse
     fac.get_by_role("link", name="Run the live session").click()
     expect(fac.locator("[data-live-state]")).to_have_text("Connected")
     expect(fac.get_by_role("heading", name="Run the session")).to_be_visible()
+
+
+def test_a_refused_message_keeps_its_text_and_a_muted_participant_sees_why(browser_session, axe):
+    lw = off_the_loop(make_world)
+    fac = open_room(browser_session().sign_in(lw.facilitator), lw.event)
+    alice = open_room(browser_session().sign_in(lw.alice), lw.event)
+    box = alice.get_by_label("Your message")
+
+    # Refused (the session has not started): the text stays and the reason is shown.
+    box.fill("Shall we begin?")
+    box.press("Enter")
+    expect(alice.locator("[data-error]")).to_contain_text("The session has not started yet")
+    expect(box).to_have_value("Shall we begin?")
+
+    fac.get_by_role("button", name="Start the session").click()
+    expect(alice.locator("[data-session-state]")).to_have_text("Live")
+    box.press("Enter")
+    expect(fac.locator("[data-chat] li").last).to_contain_text("Shall we begin?")
+    expect(box).to_have_value("")
+
+    # Muted: both boxes disabled, and the reason beside them.
+    fac.get_by_role("button", name="Mute Alice Adeyemi").first.click()
+    expect(box).to_be_disabled()
+    expect(alice.get_by_label("Your question")).to_be_disabled()
+    expect(alice.locator("#live-chat-closed")).to_have_text(
+        "A facilitator has muted you for this session, so you cannot send messages or ask "
+        "questions."
+    )
+    axe(alice)
+    fac.get_by_role("button", name="Unmute Alice Adeyemi").first.click()
+    expect(box).to_be_enabled()
+    expect(alice.locator("#live-chat-closed")).to_be_hidden()
+
+    # Ended: read-only for everyone, with the reason. (The button asks to confirm, and these
+    # sessions dismiss dialogs, so the facilitator's page sends what the button would.)
+    fac.evaluate("window.ConfideLiveSession.send({type: 'session.state', state: 'ended'})")
+    expect(box).to_be_disabled()
+    expect(alice.get_by_role("button", name="Raise my hand")).to_be_disabled()
+    expect(alice.locator("#live-chat-closed")).to_contain_text("The session has ended")
