@@ -265,6 +265,13 @@ def change_state(*, actor, event, state):
     session.save(update_fields=["state", "started_at", "ended_at", "rooms_open"])
     audit(actor=actor, verb="live.state", target=session, state=state)
     _emit(session, "session.state", {"state": state})
+    if state == State.ENDED:
+        _emit(
+            session,
+            "session.summary",
+            {"summary": summary(session)},
+            audience=Audience.FACILITATORS,
+        )
 
 
 # Chat ------------------------------------------------------------------------------------------
@@ -900,12 +907,26 @@ def snapshot(*, user, session, role):
         "chat": [{"seq": m.seq, **_chat_payload(m)} for m in reversed(chat)],
     }
     if facilitator:
+        if session.state == State.ENDED:
+            data["summary"] = summary(session)
         data["assignments"] = _assignment_map(session)
         data["muted"] = list(Mute.objects.filter(session=session).values_list("user_id", flat=True))
     else:
         assigned = RoomAssignment.objects.filter(session=session, user=user).first()
         data["assignments"] = {str(user.pk): assigned.room_id} if assigned else {}
     return data
+
+
+def summary(session):
+    """What facilitators see once a session has ended: counts only, never who said what."""
+    questions = Question.objects.filter(session=session, hidden=False)
+    return {
+        "attended": Attendance.objects.filter(session=session).count(),
+        "messages": ChatMessage.objects.filter(session=session, hidden=False).count(),
+        "questions": questions.count(),
+        "answered": questions.filter(answered=True).count(),
+        "polls": Poll.objects.filter(session=session, status=Poll.Status.CLOSED).count(),
+    }
 
 
 def assignment_state(session, user_id):

@@ -245,7 +245,29 @@
     $("[data-hand-toggle]").disabled = state.state === "ended";
   }
 
+  function drawSummary() {
+    var section = $("[data-summary]");
+    if (!section) return;
+    var sum = state.summary;
+    section.hidden = !sum;
+    if (!sum) return;
+    var facts = [
+      ["People who attended", sum.attended],
+      ["Chat messages", sum.messages],
+      ["Questions asked", sum.questions],
+      ["Questions answered", sum.answered],
+      ["Polls closed", sum.polls],
+    ];
+    var nodes = [];
+    facts.forEach(function (fact) {
+      nodes.push(el("dt", {}, fact[0]));
+      nodes.push(el("dd", {}, String(fact[1])));
+    });
+    $("[data-summary-facts]").replaceChildren.apply($("[data-summary-facts]"), nodes);
+  }
+
   function drawAll() {
+    drawSummary();
     drawComposer();
     drawState(); drawChat(); drawHands(); drawQuestions(); drawPolls(); drawPresence(); drawRooms();
   }
@@ -272,6 +294,7 @@
       m.joined.forEach(function (p) { state.presence.push({ id: p.id, name: p.name }); });
       drawPresence();
     },
+    "session.summary": function (m) { state.summary = m.summary; drawSummary(); },
     "session.state": function (m) {
       state.state = m.state;
       if (m.state === "ended") { state.rooms_open = false; state.hands = []; drawHands(); }

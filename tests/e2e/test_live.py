@@ -210,7 +210,9 @@ def test_people_reach_the_live_session_from_the_event_page_by_links_alone(browse
     expect(fac.get_by_role("heading", name="Run the session")).to_be_visible()
 
 
-def test_a_refused_message_keeps_its_text_and_a_muted_participant_sees_why(browser_session, axe):
+def test_refused_text_stays_muted_boxes_say_why_and_an_ended_session_shows_its_summary(
+    browser_session, axe
+):
     lw = off_the_loop(make_world)
     fac = open_room(browser_session().sign_in(lw.facilitator), lw.event)
     alice = open_room(browser_session().sign_in(lw.alice), lw.event)
@@ -247,3 +249,8 @@ def test_a_refused_message_keeps_its_text_and_a_muted_participant_sees_why(brows
     expect(box).to_be_disabled()
     expect(alice.get_by_role("button", name="Raise my hand")).to_be_disabled()
     expect(alice.locator("#live-chat-closed")).to_contain_text("The session has ended")
+    # The facilitators get a summary: counts only.
+    expect(fac.get_by_role("heading", name="Summary of the session")).to_be_visible()
+    expect(fac.locator("[data-summary-facts] dd")).to_have_text(["2", "1", "0", "0", "0"])
+    expect(alice.get_by_role("heading", name="Summary of the session")).to_have_count(0)
+    axe(fac)
