@@ -4,15 +4,17 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/confide_live_bench \
     REDIS_URL=redis://127.0.0.1:6379/0 CHANNELS_PREFIX=livebench \
     .venv/bin/python bench/live_fanout.py [--clients 50 100 200] [--rate 20] [--seconds 10] \
-        [--layer core|pubsub] [--sweep 20 40 60 80]
+        [--layer core|pubsub] [--sweep 20 40 60 80] [--processes 2]
 
-Starts two daphne processes for each application (ours: confide.asgi, with the session
-cookie, policy, database write and log row per message; the relay: bench/live_relay.py, no
-auth and no database), connects N `websockets` clients split across the two processes to one
-session, sends chat at a fixed total rate from the clients in turn, and prints delivery
-latency (median, p99, max), deliveries per second and lost deliveries for both, with the
-ratios ours/relay. `--sweep` raises the rate with the largest client count and reports where
-our p99 passes 500 ms.
+Starts two daphne processes (`--processes N`) for each application (ours: confide.asgi, with
+the session cookie, policy, database write and log row per message; the relay:
+bench/live_relay.py, no auth and no database), connects N `websockets` clients split across
+the processes to one session, sends chat at a fixed total rate from the clients in turn, and
+prints delivery latency (median, p99, max), deliveries per second and lost deliveries for
+both, with the ratios ours/relay; per client, how many messages were lost, duplicated or out
+of order (by our sequence number; by sending order for the relay, which numbers nothing); and
+resident memory per connection. `--sweep` raises the rate with the largest client count and
+reports where our p99 passes 500 ms.
 """
 
 import argparse
@@ -145,8 +147,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
-async def run_load(urls, cookies, rate, seconds, ours):
-    """Connect, send `rate` messages a second for `seconds`, collect delivery latencies."""
+def rss_kib(pids):
+    """Resident memory of these processes, in KiB (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+async def run_load(urls, cookies, rate, seconds, ours, pids=()):
+    """Connect, send `rate` messages a second for `seconds`, collect delivery latencies and,
+    per client, what was lost, duplicated or out of order."""
+    memory_before = rss_kib(pids)
     sockets = []
     for i, url in enumerate(urls):
         headers = {"Origin": "http://127.0.0.1"}
@@ -158,8 +173,11 @@ async def run_load(urls, cookies, rate, seconds, ours):
     received = [0]
     errors = []
     closed = []
+    # Per client: the order key of each bench message as it arrived (our sequence number, or
+    # the message's index for the relay, which numbers nothing).
+    arrivals = [[] for _ in sockets]
 
-    async def reader(socket):
+    async def reader(socket, index):
         try:
             async for raw in socket:
                 if "bench-" not in raw:
@@ -173,13 +191,16 @@ async def run_load(urls, cookies, rate, seconds, ours):
                     if at is not None:
                         latencies.append(time.perf_counter() - at)
                         received[0] += 1
+                        order = json.loads(raw)["seq"] if ours else int(found.group(1))
+                        arrivals[index].append((order, key))
         except websockets.exceptions.ConnectionClosed as closing:
             closed.append(closing.rcvd.code if closing.rcvd else None)
         else:
             closed.append(socket.close_code)
 
-    readers = [asyncio.create_task(reader(s)) for s in sockets]
+    readers = [asyncio.create_task(reader(s, i)) for i, s in enumerate(sockets)]
     await asyncio.sleep(2)  # let snapshots and presence settle
+    memory = rss_kib(pids) - memory_before
     total = int(rate * seconds)
     started = time.perf_counter()
     for n in range(total):
@@ -192,8 +213,16 @@ async def run_load(urls, cookies, rate, seconds, ours):
         sent[key] = time.perf_counter()
         text = json.dumps({"type": "chat.send", "text": key}) if ours else key
         await socket.send(text)
-    await asyncio.sleep(3)  # drain
-    elapsed = time.perf_counter() - started
+    # Drain: until every delivery is in, or nothing has arrived for 3 s, so "lost" means never
+    # arrived (not merely late on a busy machine).
+    expected = total * len(sockets)
+    last_count, last_change = -1, time.perf_counter()
+    while received[0] < expected and time.perf_counter() - last_change < 3:
+        if received[0] != last_count:
+            last_count, last_change = received[0], time.perf_counter()
+        await asyncio.sleep(0.1)
+    drained_at = last_change if received[0] < expected else time.perf_counter()
+    elapsed = drained_at - started
     if errors or closed:
         print(
             f"  ({len(errors)} error frames, e.g. {errors[:1]}; {len(closed)} closed: {closed[:5]})"
@@ -202,18 +231,36 @@ async def run_load(urls, cookies, rate, seconds, ours):
         await socket.close()
     for task in readers:
         task.cancel()
-    expected = total * len(sockets)
     latencies.sort()
     ms = [x * 1000 for x in latencies] or [float("nan")]
+    per_client = [order_counts(seen, total) for seen in arrivals]
     return {
         "sent": total,
         "deliveries": received[0],
         "lost": expected - received[0],
+        "client_lost": [c[0] for c in per_client],
+        "client_dup": [c[1] for c in per_client],
+        "client_ooo": [c[2] for c in per_client],
+        "kib_per_connection": memory / len(sockets) if pids else None,
         "median": statistics.median(ms),
         "p99": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
         "max": ms[-1],
-        "per_s": received[0] / max(elapsed - 3, 0.001),
+        "per_s": received[0] / max(elapsed, 0.001),
     }
+
+
+def order_counts(seen, total):
+    """(lost, duplicated, out of order) for one client: messages never received, extra copies,
+    and arrivals whose order key is below one already received."""
+    keys = [key for _, key in seen]
+    unique = set(keys)
+    highest = None
+    out_of_order = 0
+    for order, _ in seen:
+        if highest is not None and order < highest:
+            out_of_order += 1
+        highest = order if highest is None else max(highest, order)
+    return total - len(unique), len(keys) - len(unique), out_of_order
 
 
 def show(label, r):
@@ -221,6 +268,15 @@ def show(label, r):
         f"  {label:<6} median {r['median']:7.1f} ms  p99 {r['p99']:7.1f} ms  max {r['max']:7.1f} ms"
         f"  {r['per_s']:7.0f} deliveries/s  lost {r['lost']}"
     )
+    for name, key in (("lost", "client_lost"), ("duplicated", "client_dup"),
+                      ("out of order", "client_ooo")):  # fmt: skip
+        counts = r[key]
+        print(
+            f"         per client {name}: total {sum(counts)}, worst client {max(counts)},"
+            f" clients affected {sum(1 for c in counts if c)} of {len(counts)}"
+        )
+    if r["kib_per_connection"] is not None:
+        print(f"         memory: {r['kib_per_connection']:.0f} KiB resident per connection")
 
 
 def main():
@@ -230,6 +286,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
     parser.add_argument("--sweep", type=float, nargs="*", default=[])
+    parser.add_argument("--processes", type=int, default=2, help="daphne processes for each")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith(
         "postgres"
@@ -241,11 +298,13 @@ def main():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
     }
-    ports = {"ours": [free_port(), free_port()], "relay": [free_port(), free_port()]}
-    processes = [start_daphne("confide.asgi:application", p, env) for p in ports["ours"]]
-    processes += [start_daphne("bench.live_relay:application", p, env) for p in ports["relay"]]
+    n = args.processes
+    ports = {"ours": [free_port() for _ in range(n)], "relay": [free_port() for _ in range(n)]}
+    ours_processes = [start_daphne("confide.asgi:application", p, env) for p in ports["ours"]]
+    relay_processes = [start_daphne("bench.live_relay:application", p, env) for p in ports["relay"]]
+    processes = ours_processes + relay_processes
     print(
-        f"layer: {args.layer}; two daphne processes each; rate {args.rate:g} msg/s "
+        f"layer: {args.layer}; {n} daphne processes each; rate {args.rate:g} msg/s "
         f"for {args.seconds:g} s"
     )
     try:
@@ -253,12 +312,16 @@ def main():
         def run(count, rate):
             event = world.event(count)
             ours_urls = [
-                f"ws://127.0.0.1:{ports['ours'][i % 2]}/ws/events/{event.pk}/live/"
+                f"ws://127.0.0.1:{ports['ours'][i % n]}/ws/events/{event.pk}/live/"
                 for i in range(count)
             ]
-            relay_urls = [f"ws://127.0.0.1:{ports['relay'][i % 2]}/ws/relay/" for i in range(count)]
-            ours = asyncio.run(run_load(ours_urls, world.cookies[:count], rate, args.seconds, True))
-            relay = asyncio.run(run_load(relay_urls, None, rate, args.seconds, False))
+            relay_urls = [f"ws://127.0.0.1:{ports['relay'][i % n]}/ws/relay/" for i in range(count)]
+            ours_pids = [p.pid for p in ours_processes]
+            relay_pids = [p.pid for p in relay_processes]
+            ours = asyncio.run(
+                run_load(ours_urls, world.cookies[:count], rate, args.seconds, True, ours_pids)
+            )
+            relay = asyncio.run(run_load(relay_urls, None, rate, args.seconds, False, relay_pids))
             return ours, relay
 
         for count in args.clients:

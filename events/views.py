@@ -15,6 +15,7 @@ from community.policies import get_network_for_member, networks_visible_in
 from events import policies, services
 from events.calendar import event_ics
 from events.forms import AttendanceForm, CapacityForm, EventForm
+from events.live import policies as live_policies
 from events.models import ACTIVE_STATUSES, Event, Registration
 
 Status = Registration.Status
@@ -128,6 +129,7 @@ def _detail_context(request, event):
         "can_edit": policies.can_edit_event(request.user, event),
         # Only the networks this person may know of: an unlisted one stays unnamed.
         "networks": list(networks_visible_in(request.user, event.networks.all()).order_by("name")),
+        "live_entry": live_policies.live_entry(request.user, event),
     }
 
 
@@ -215,6 +217,7 @@ def _manage_context(request, event, capacity_form=None):
         "capacity_form": capacity_form or CapacityForm(initial={"capacity": event.capacity}),
         "attendance_form": attendance,
         "can_edit": policies.can_edit_event(request.user, event),
+        "live_entry": live_policies.live_entry(request.user, event),
     }
 
 

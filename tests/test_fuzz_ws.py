@@ -376,7 +376,7 @@ async def next_frame(comm, timeout=3):
         output = await next_output(comm, timeout)
         assert output["type"] == "websocket.send", f"the socket closed: {output}"
         frame = json.loads(output["text"])
-        if not frame["type"].startswith("presence."):
+        if not frame["type"].startswith("presence"):
             return frame
 
 

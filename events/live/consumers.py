@@ -6,9 +6,14 @@ checked for size, type and fields, and the policy is asked again before the serv
 Broadcasts arrive already serialised; this consumer decides in memory whether this connection
 may see each one (its role and room are tracked from the messages themselves) and forwards it
 or a `skip` with the same number, so delivery never queries the database.
+
+Numbers leave in order, each once: bells arriving early (another process wrote them, and
+the layer delivered them first) wait in `pending` until the numbers before them arrive; a
+number still missing after `delivery.GAP_WAIT` is read once per process (events.live.delivery).
 See docs/live-protocol.md.
 """
 
+import asyncio
 import json
 import logging
 
@@ -18,11 +23,12 @@ from django.http import Http404
 from community.consumers import (
     CLOSE_NOT_FOUND,
     CLOSE_REVOKED,
+    CLOSE_TRY_AGAIN,
     UserConnectionConsumer,
     is_sequence_number,
     is_storable_text,
 )
-from events.live import policies, services
+from events.live import delivery, policies, presence, services
 from events.live.models import LiveEvent
 
 logger = logging.getLogger(__name__)
@@ -199,6 +205,12 @@ class LiveSessionConsumer(UserConnectionConsumer):
     # Connecting ---------------------------------------------------------------------------------
 
     async def accept_connection(self):
+        # Numbered bells that arrived before the ones below them, by number; one lock so the
+        # gap-fill task and the handlers never interleave their sends.
+        self.pending = {}
+        self.order_lock = asyncio.Lock()
+        self.gap_task = None
+        presence.serve()
         # Accept first, so a refusal reaches the client as a close code it will not retry.
         await self.accept()
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
@@ -244,6 +256,8 @@ class LiveSessionConsumer(UserConnectionConsumer):
         await self.send_json(data)
 
     async def disconnect(self, code):
+        if getattr(self, "gap_task", None) is not None:
+            self.gap_task.cancel()
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
         if getattr(self, "joined", False):
@@ -279,14 +293,20 @@ class LiveSessionConsumer(UserConnectionConsumer):
             await self.send_error(str(refusal), content)
 
     async def resume(self, last_seq):
-        rows = await database_sync_to_async(self.missed)(last_seq)
-        if rows is None or any(row["kind"] in ROOM_KINDS for row in rows):
-            # Too far behind, or rooms changed meanwhile: start again from a fresh snapshot.
-            await self.send_snapshot(await database_sync_to_async(self.build_snapshot)())
-            return
-        for row in rows:
-            text = json.dumps(row["payload"], separators=(",", ":"))
-            await self.deliver(row["seq"], row["audience"], row["room_id"], row["user_id"], text)
+        async with self.order_lock:
+            rows = await database_sync_to_async(self.missed)(last_seq)
+            if rows is None or any(row["kind"] in ROOM_KINDS for row in rows):
+                # Too far behind, or rooms changed meanwhile: start again from a fresh snapshot.
+                await self.send_snapshot(await database_sync_to_async(self.build_snapshot)())
+            else:
+                # What the client asked for again, even numbers this connection already sent:
+                # the client drops duplicates by number.
+                for row in rows:
+                    text = json.dumps(row["payload"], separators=(",", ":"))
+                    await self.deliver(
+                        row["seq"], row["audience"], row["room_id"], row["user_id"], text
+                    )
+            await self.release_pending()
 
     def missed(self, last_seq):
         session = self.event.live_session
@@ -319,9 +339,61 @@ class LiveSessionConsumer(UserConnectionConsumer):
         self.sent_seq = max(self.sent_seq, seq)
 
     async def live_message(self, message):
+        async with self.order_lock:
+            await self.take(message)
+        if self.pending and (self.gap_task is None or self.gap_task.done()):
+            self.gap_task = asyncio.create_task(self.fill_gaps())
+
+    async def take(self, message):
+        """Hold a numbered bell until every number before it has gone out, then release."""
         seq = message["seq"]
-        if seq <= self.sent_seq:
-            return  # already in the snapshot or a replay
+        if seq <= self.sent_seq or seq in self.pending:
+            return  # a duplicate, or already in the snapshot or a replay
+        self.pending[seq] = message
+        await self.release_pending()
+
+    async def release_pending(self):
+        while self.pending:
+            lowest = min(self.pending)
+            if lowest <= self.sent_seq:
+                del self.pending[lowest]  # a snapshot sent meanwhile already covers it
+            elif lowest == self.sent_seq + 1:
+                await self.forward(self.pending.pop(lowest))
+            else:
+                return  # a gap: fill_gaps waits for it, then reads it
+
+    async def fill_gaps(self):
+        """Wait briefly for a late bell; then read what is still missing, once per process."""
+        try:
+            while self.pending:
+                await asyncio.sleep(delivery.GAP_WAIT)
+                async with self.order_lock:
+                    if not self.pending:
+                        return
+                    missing = list(range(self.sent_seq + 1, min(self.pending)))
+                if len(missing) > REPLAY_LIMIT:
+                    bells = [None]
+                else:
+                    bells = await delivery.fetch(self.session_id, missing)
+                async with self.order_lock:
+                    if None in bells:
+                        # No row: purged with the chat, or too many to replay. Start again.
+                        await self.send_snapshot(
+                            await database_sync_to_async(self.build_snapshot)()
+                        )
+                        await self.release_pending()
+                        continue
+                    for found in bells:
+                        await self.take(found)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database went away: the client reconnects and resumes
+            logger.exception("live gap fill failed")
+            await self.close(code=CLOSE_TRY_AGAIN)
+
+    async def forward(self, message):
+        """Send one numbered bell whose turn has come (the message, or a skip)."""
+        seq = message["seq"]
         if message["kind"] in ROOM_KINDS or message["kind"] == "session.state":
             if await self.apply_room_change(message):
                 return

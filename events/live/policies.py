@@ -6,8 +6,11 @@ come back. Every answer is computed afresh (`live_role` forgets cached answers),
 session re-checks on every message while registrations and memberships change.
 """
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils import timezone
 
 from community.policies import forget_cached_permissions
 from events import policies as event_policies
@@ -44,3 +47,30 @@ def get_session_for_attendee(user, event_id):
     # Reading the page makes nothing: the row appears when a facilitator first acts.
     session = LiveSession.objects.filter(event=event).first() or LiveSession(event=event)
     return event, session
+
+
+# How long before the start the event page offers "Join the live session" to registrants.
+JOIN_OPENS_BEFORE = timedelta(minutes=30)
+JOIN, RUN = "join", "run"
+
+
+def live_entry(user, event, now=None):
+    """What the event page offers this person for the live session: RUN (facilitators, from
+    publication until the session ends, so they can prepare polls and rooms), JOIN (confirmed
+    registrants, from JOIN_OPENS_BEFORE the start until the session or the event ends), or None.
+
+    The same `live_role` answer as the page and the socket, so the link shows only to people
+    the room would let in.
+    """
+    if event.is_cancelled:
+        return None
+    now = now or timezone.now()
+    ended = LiveSession.objects.filter(event=event, state=LiveSession.State.ENDED).exists()
+    if ended or now >= event.ends_at:
+        return None
+    role = live_role(user, event)
+    if role == FACILITATOR:
+        return RUN
+    if role == PARTICIPANT and now >= event.starts_at - JOIN_OPENS_BEFORE:
+        return JOIN
+    return None

@@ -19,7 +19,7 @@ from community import live
 from community.locking import lock_one
 from community.services import audit
 from community.text import render_inline
-from events.live import policies
+from events.live import policies, presence
 from events.live.models import (
     Attendance,
     BreakoutRoom,
@@ -96,26 +96,50 @@ def _emit(session, kind, data, *, audience=Audience.ALL, room=None, user=None):
         user_id=getattr(user, "pk", user),
         payload=payload,
     )
-    message = {
-        "type": "live.message",
-        "kind": kind,
-        "seq": seq,
-        "audience": audience,
-        "room": getattr(room, "pk", room),
-        "user": getattr(user, "pk", user),
-        "text": json.dumps(payload, separators=(",", ":")),
-    }
+    message = bell(
+        kind=kind,
+        seq=seq,
+        audience=audience,
+        room=getattr(room, "pk", room),
+        user=getattr(user, "pk", user),
+        payload=payload,
+    )
     live.send_after_commit(session_group(session.pk), message)
     return seq
 
 
-def _presence(session, kind, data):
-    """Presence is not durable: no number, no log row."""
-    message = {"type": kind, **data}
-    live.send_after_commit(
-        session_group(session.pk),
-        {"type": "live.presence", "text": json.dumps(message, separators=(",", ":"))},
+def bell(*, kind, seq, audience, room, user, payload):
+    """The channel-layer message for one numbered happening: the same whether it comes from
+    `_emit` after commit or from a `LiveEvent` row read to fill a gap (`bell_from_row`)."""
+    return {
+        "type": "live.message",
+        "kind": kind,
+        "seq": seq,
+        "audience": audience,
+        "room": room,
+        "user": user,
+        "text": json.dumps(payload, separators=(",", ":")),
+    }
+
+
+def bell_from_row(row):
+    """A bell rebuilt from a `LiveEvent` row (a dict from `missed` or `logged`)."""
+    return bell(
+        kind=row["kind"],
+        seq=row["seq"],
+        audience=row["audience"],
+        room=row["room_id"],
+        user=row["user_id"],
+        payload=row["payload"],
     )
+
+
+def _presence(session, *, joined=None, left=None):
+    """Presence is not durable: no number, no log row. It is batched per process (see
+    events.live.presence), so a crowd arriving costs each person a frame per interval, not
+    a frame per arrival."""
+    group = session_group(session.pk)
+    transaction.on_commit(lambda: presence.note(group, joined=joined, left=left), robust=True)
 
 
 def ensure_session(*, event):
@@ -189,7 +213,7 @@ def join_session(*, actor, event):
     attendance.connections += 1
     if attendance.connections == 1:
         attendance.present_since = now
-        _presence(session, "presence.join", {"user": {**_person(actor), "role": role}})
+        _presence(session, joined={**_person(actor), "role": role})
     attendance.save()
     if role == policies.PARTICIPANT and session.state in (State.OPEN, State.LIVE):
         Registration.objects.filter(
@@ -213,7 +237,7 @@ def leave_session(*, actor, event):
             attendance.seconds_present += int((now - attendance.present_since).total_seconds())
         attendance.present_since = None
         attendance.last_left_at = now
-        _presence(session, "presence.leave", {"user_id": actor.pk})
+        _presence(session, left=actor.pk)
     attendance.save()
 
 
@@ -244,6 +268,13 @@ def change_state(*, actor, event, state):
     session.save(update_fields=["state", "started_at", "ended_at", "rooms_open"])
     audit(actor=actor, verb="live.state", target=session, state=state)
     _emit(session, "session.state", {"state": state})
+    if state == State.ENDED:
+        _emit(
+            session,
+            "session.summary",
+            {"summary": summary(session)},
+            audience=Audience.FACILITATORS,
+        )
 
 
 # Chat ------------------------------------------------------------------------------------------
@@ -877,12 +908,26 @@ def snapshot(*, user, session, role):
         "chat": [{"seq": m.seq, **_chat_payload(m)} for m in reversed(chat)],
     }
     if facilitator:
+        if session.state == State.ENDED:
+            data["summary"] = summary(session)
         data["assignments"] = _assignment_map(session)
         data["muted"] = list(Mute.objects.filter(session=session).values_list("user_id", flat=True))
     else:
         assigned = RoomAssignment.objects.filter(session=session, user=user).first()
         data["assignments"] = {str(user.pk): assigned.room_id} if assigned else {}
     return data
+
+
+def summary(session):
+    """What facilitators see once a session has ended: counts only, never who said what."""
+    questions = Question.objects.filter(session=session, hidden=False)
+    return {
+        "attended": Attendance.objects.filter(session=session).count(),
+        "messages": ChatMessage.objects.filter(session=session, hidden=False).count(),
+        "questions": questions.count(),
+        "answered": questions.filter(answered=True).count(),
+        "polls": Poll.objects.filter(session=session, status=Poll.Status.CLOSED).count(),
+    }
 
 
 def assignment_state(session, user_id):
@@ -905,6 +950,16 @@ def missed(*, session, after, limit):
     if len(rows) > limit:
         return None
     return rows
+
+
+def logged(*, session_id, seqs):
+    """The log rows with these numbers (what a connection's gap fill reads; see
+    events.live.delivery). A number with no row was purged with the session's chat."""
+    return list(
+        LiveEvent.objects.filter(session_id=session_id, seq__in=seqs)
+        .order_by("seq")
+        .values("seq", "audience", "room_id", "user_id", "payload", "kind")
+    )
 
 
 # Chatham House retention -------------------------------------------------------------------------

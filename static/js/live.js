@@ -1,8 +1,10 @@
 /* live.js: the one WebSocket client of Confide (DESIGN.md, live layer).
  *
  * - reconnects with exponential backoff and jitter;
- * - resumes by sequence number: durable messages carry `seq`; duplicates (seq <= last seen) are
- *   dropped, and a gap (seq > last + 1) asks the server for what was missed;
+ * - resumes by sequence number: durable messages carry `seq` and are handed on in number order;
+ *   duplicates (seq <= last seen) are dropped; one that comes early waits for those before it,
+ *   and a gap still open after GAP_WAIT asks the server for what was missed (the server fills
+ *   most gaps itself first, so 200 clients do not ask at once);
  * - asks again every CHECK_EVERY ms while connected, because a bell the channel layer dropped
  *   (a full channel) leaves no gap to notice until the next message, which may never come;
  * - shows the connection state in any element with [data-live-state] for that connection.
@@ -18,11 +20,14 @@
   };
 
   var CHECK_EVERY = 20000;
+  var GAP_WAIT = 2000;
 
   function LiveConnection(path, options) {
     this.path = path;
     this.options = options || {};
     this.lastSeq = this.options.lastSeq || 0;
+    this.ahead = {};
+    this.gapTimer = null;
     this.attempt = 0;
     this.stopped = false;
     this.socket = null;
@@ -91,15 +96,47 @@
   LiveConnection.prototype.handle = function (message) {
     if (message.type === "snapshot") {
       this.lastSeq = message.seq || 0;
+      this.deliver(message);
+      this.release();
     } else if (typeof message.seq === "number") {
-      if (message.seq <= this.lastSeq) return; // already seen
-      if (message.seq > this.lastSeq + 1) {
-        // A gap: something was lost on the way. Ask again from what we have.
-        this.send({ type: "resume", last_seq: this.lastSeq });
-        return;
-      }
-      this.lastSeq = message.seq;
+      if (message.seq <= this.lastSeq || this.ahead[message.seq]) return; // already seen
+      this.ahead[message.seq] = message;
+      this.release();
+    } else {
+      this.deliver(message);
     }
+  };
+
+  // Numbers are handed on in order: one that comes early waits here for those before it.
+  // The server fills its own gaps (it reads a missing number once per process), so a gap
+  // that lasts GAP_WAIT is rare; only then does this client ask, once per GAP_WAIT.
+  LiveConnection.prototype.release = function () {
+    var self = this;
+    Object.keys(self.ahead).forEach(function (seq) {
+      if (Number(seq) <= self.lastSeq) delete self.ahead[seq];
+    });
+    var next;
+    while ((next = self.ahead[self.lastSeq + 1])) {
+      delete self.ahead[next.seq];
+      self.lastSeq = next.seq;
+      self.deliver(next);
+    }
+    var waiting = Object.keys(self.ahead).length > 0;
+    if (!waiting) {
+      window.clearTimeout(self.gapTimer);
+      self.gapTimer = null;
+    } else if (!self.gapTimer) {
+      self.gapTimer = window.setTimeout(function () {
+        self.gapTimer = null;
+        if (Object.keys(self.ahead).length) {
+          self.send({ type: "resume", last_seq: self.lastSeq });
+          self.release();
+        }
+      }, self.options.gapWait || GAP_WAIT);
+    }
+  };
+
+  LiveConnection.prototype.deliver = function (message) {
     if (this.options.onMessage) this.options.onMessage(message, this);
   };
 

@@ -224,7 +224,51 @@
     select.value = current;
   }
 
+  // Why this person cannot write now, shown beside the disabled boxes (muted, or ended).
+  function closedReason() {
+    if (state.state === "ended") return "The session has ended: chat, hands and questions are closed.";
+    if (state.me.muted) return "A facilitator has muted you for this session, so you cannot send messages or ask questions.";
+    return "";
+  }
+
+  function drawComposer() {
+    var reason = closedReason();
+    ["[data-chat-form]", "[data-question-form]"].forEach(function (selector) {
+      var form = $(selector);
+      Array.prototype.forEach.call(form.querySelectorAll("textarea, input, button"), function (field) {
+        field.disabled = Boolean(reason);
+      });
+      var note = form.querySelector("[data-closed-reason]");
+      note.textContent = reason;
+      note.hidden = !reason;
+    });
+    $("[data-hand-toggle]").disabled = state.state === "ended";
+  }
+
+  function drawSummary() {
+    var section = $("[data-summary]");
+    if (!section) return;
+    var sum = state.summary;
+    section.hidden = !sum;
+    if (!sum) return;
+    var facts = [
+      ["People who attended", sum.attended],
+      ["Chat messages", sum.messages],
+      ["Questions asked", sum.questions],
+      ["Questions answered", sum.answered],
+      ["Polls closed", sum.polls],
+    ];
+    var nodes = [];
+    facts.forEach(function (fact) {
+      nodes.push(el("dt", {}, fact[0]));
+      nodes.push(el("dd", {}, String(fact[1])));
+    });
+    $("[data-summary-facts]").replaceChildren.apply($("[data-summary-facts]"), nodes);
+  }
+
   function drawAll() {
+    drawSummary();
+    drawComposer();
     drawState(); drawChat(); drawHands(); drawQuestions(); drawPolls(); drawPresence(); drawRooms();
   }
 
@@ -243,15 +287,19 @@
       showError(m.message);
       restoreDraft(m.request);
     },
-    "presence.join": function (m) { upsert(state.presence, m.user, "id"); drawPresence(); },
-    "presence.leave": function (m) {
-      state.presence = state.presence.filter(function (p) { return p.id !== m.user_id; });
+    // Batched per server process: everyone who joined or left in the last half second.
+    presence: function (m) {
+      var left = m.left.concat(m.joined.map(function (p) { return p.id; }));
+      state.presence = state.presence.filter(function (p) { return left.indexOf(p.id) < 0; });
+      m.joined.forEach(function (p) { state.presence.push({ id: p.id, name: p.name }); });
       drawPresence();
     },
+    "session.summary": function (m) { state.summary = m.summary; drawSummary(); },
     "session.state": function (m) {
       state.state = m.state;
       if (m.state === "ended") { state.rooms_open = false; state.hands = []; drawHands(); }
       drawState();
+      drawComposer();
       announce("The session is now " + (STATE_LABEL[m.state] || m.state).toLowerCase() + ".");
     },
     "chat.message": function (m) {
@@ -305,6 +353,7 @@
     "participant.muted": function (m) {
       if (m.user.id === ME) {
         state.me.muted = m.muted;
+        drawComposer();
         announce(m.muted ? "A facilitator has muted you for this session." : "You can chat again.", true);
       }
       if (FACILITATOR) {

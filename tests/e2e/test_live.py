@@ -178,3 +178,79 @@ def test_a_message_whose_bell_was_lost_still_arrives(browser_session, monkeypatc
     )
     # The page asks what it missed every 20 seconds, so the record reaches it anyway.
     expect(alice.locator("[data-chat]")).to_contain_text("Heard without a bell", timeout=30_000)
+
+
+def starting_soon():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lw = make_world()
+    lw.event.starts_at = timezone.now() + timedelta(minutes=10)
+    lw.event.save(update_fields=["starts_at"])
+    return lw
+
+
+def test_people_reach_the_live_session_from_the_event_page_by_links_alone(browser_session, axe):
+    lw = off_the_loop(starting_soon)
+    alice = browser_session().sign_in(lw.alice).page
+    alice.goto("/events/")
+    alice.get_by_role("link", name=lw.event.title).first.click()
+    expect(alice.get_by_role("heading", level=1)).to_have_text(lw.event.title)
+    axe(alice)
+    alice.get_by_role("link", name="Join the live session").click()
+    expect(alice.locator("[data-live-state]")).to_have_text("Connected")
+    expect(alice.get_by_role("heading", level=1)).to_have_text(f"{lw.event.title}: live session")
+
+    fac = browser_session().sign_in(lw.facilitator).page
+    fac.goto(f"/events/{lw.event.pk}/")
+    fac.get_by_role("link", name="Facilitator page").click()
+    fac.get_by_role("link", name="Run the live session").click()
+    expect(fac.locator("[data-live-state]")).to_have_text("Connected")
+    expect(fac.get_by_role("heading", name="Run the session")).to_be_visible()
+
+
+def test_refused_text_stays_muted_boxes_say_why_and_an_ended_session_shows_its_summary(
+    browser_session, axe
+):
+    lw = off_the_loop(make_world)
+    fac = open_room(browser_session().sign_in(lw.facilitator), lw.event)
+    alice = open_room(browser_session().sign_in(lw.alice), lw.event)
+    box = alice.get_by_label("Your message")
+
+    # Refused (the session has not started): the text stays and the reason is shown.
+    box.fill("Shall we begin?")
+    box.press("Enter")
+    expect(alice.locator("[data-error]")).to_contain_text("The session has not started yet")
+    expect(box).to_have_value("Shall we begin?")
+
+    fac.get_by_role("button", name="Start the session").click()
+    expect(alice.locator("[data-session-state]")).to_have_text("Live")
+    box.press("Enter")
+    expect(fac.locator("[data-chat] li").last).to_contain_text("Shall we begin?")
+    expect(box).to_have_value("")
+
+    # Muted: both boxes disabled, and the reason beside them.
+    fac.get_by_role("button", name="Mute Alice Adeyemi").first.click()
+    expect(box).to_be_disabled()
+    expect(alice.get_by_label("Your question")).to_be_disabled()
+    expect(alice.locator("#live-chat-closed")).to_have_text(
+        "A facilitator has muted you for this session, so you cannot send messages or ask "
+        "questions."
+    )
+    axe(alice)
+    fac.get_by_role("button", name="Unmute Alice Adeyemi").first.click()
+    expect(box).to_be_enabled()
+    expect(alice.locator("#live-chat-closed")).to_be_hidden()
+
+    # Ended: read-only for everyone, with the reason. (The button asks to confirm, and these
+    # sessions dismiss dialogs, so the facilitator's page sends what the button would.)
+    fac.evaluate("window.ConfideLiveSession.send({type: 'session.state', state: 'ended'})")
+    expect(box).to_be_disabled()
+    expect(alice.get_by_role("button", name="Raise my hand")).to_be_disabled()
+    expect(alice.locator("#live-chat-closed")).to_contain_text("The session has ended")
+    # The facilitators get a summary: counts only.
+    expect(fac.get_by_role("heading", name="Summary of the session")).to_be_visible()
+    expect(fac.locator("[data-summary-facts] dd")).to_have_text(["2", "1", "0", "0", "0"])
+    expect(alice.get_by_role("heading", name="Summary of the session")).to_have_count(0)
+    axe(fac)

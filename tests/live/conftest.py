@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 
+from community import live
 from events import services as event_services
 from events.live import services
 from tests.factories import add_member, enrol_totp, make_network, make_user
@@ -160,3 +161,20 @@ async def close_all(*socks):
             await s.close()
         except Exception:  # noqa: BLE001, S110 (already closed by the server)
             pass
+
+
+@pytest.fixture
+def held_bells(monkeypatch):
+    """The bells the services ring while this is active, kept instead of sent."""
+    held = []
+    original = live.send_after_commit
+
+    def hold(group, message):
+        if message.get("type") == "live.message":
+            held.append((group, message))
+        else:
+            original(group, message)
+
+    monkeypatch.setattr(live, "send_after_commit", hold)
+    yield held
+    monkeypatch.setattr(live, "send_after_commit", original)

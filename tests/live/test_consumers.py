@@ -352,12 +352,12 @@ async def test_presence_and_attendance_are_recorded(lw, sockets):
     bola = await sockets(lw.bola, lw.event)
     try:
         joined, _ = await alice.receive_until(
-            "presence.join", where=lambda m: m["user"]["id"] == lw.bola.pk
+            "presence", where=lambda m: lw.bola.pk in [p["id"] for p in m["joined"]]
         )
         assert "seq" not in joined
         await close_all(bola)
-        left, _ = await alice.receive_until("presence.leave")
-        assert left == {"type": "presence.leave", "user_id": lw.bola.pk}
+        left, _ = await alice.receive_until("presence", where=lambda m: m["left"])
+        assert left == {"type": "presence", "joined": [], "left": [lw.bola.pk]}
         await asyncio.sleep(0.1)
         attendance = await sync_to_async(Attendance.objects.get)(user=lw.bola)
         assert attendance.connections == 0 and attendance.last_left_at is not None
@@ -365,3 +365,30 @@ async def test_presence_and_attendance_are_recorded(lw, sockets):
         assert registration.attended is True
     finally:
         await close_all(alice)
+
+
+async def test_ending_sends_facilitators_a_summary_of_counts_and_others_a_skip(lw, sockets):
+    await sync_to_async(lw.go_live)()
+    facilitator = await sockets(lw.facilitator, lw.event)
+    alice = await sockets(lw.alice, lw.event)
+    try:
+        await alice.send({"type": "chat.send", "text": "Thank you all"})
+        await facilitator.receive_until("chat.message")
+        await facilitator.send({"type": "session.state", "state": "ended"})
+        summary, _ = await facilitator.receive_until("session.summary")
+        assert summary["summary"] == {
+            "attended": 2,
+            "messages": 1,
+            "questions": 0,
+            "answered": 0,
+            "polls": 0,
+        }
+        skip, _ = await alice.receive_until("skip", where=lambda m: m["seq"] == summary["seq"])
+        assert skip == {"type": "skip", "seq": summary["seq"]}
+        # A facilitator coming back to the ended session finds the summary in the snapshot.
+        again = await sockets(lw.facilitator, lw.event)
+        assert again.snapshot["summary"]["messages"] == 1
+        assert "summary" not in alice.snapshot
+        await close_all(again)
+    finally:
+        await close_all(facilitator, alice)
