@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from assurance import forms, policies, questionnaire, selectors, services
 from assurance.models import BoardAnswer, Milestone, WresFigure
 from community.models import AuditEvent, Organisation
-from community.policies import _with_actor_names
+from community.policies import audit_rows
 
 
 def _board_or_404(user):
@@ -292,8 +292,9 @@ def action_detail(request, pk):
                 return redirect("assurance:action", pk=action.pk)
         except services.AssuranceError as error:
             messages.error(request, str(error))
-    history = _with_actor_names(
-        AuditEvent.objects.filter(target_type="assurance.action", target_id=action.pk)[:50]
+    history = audit_rows(
+        request.user,
+        AuditEvent.objects.filter(target_type="assurance.action", target_id=action.pk)[:50],
     )
     version = questionnaire.version(action.round.questionnaire_version)
     return render(

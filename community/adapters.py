@@ -75,6 +75,7 @@ class AccountAdapter(DefaultAccountAdapter):
         ratelimit.clear(request, app="allauth.account", action="login_failed", key=pair)
         ratelimit.clear(request, app="allauth.account", action="login_failed_account", key=account)
 
+
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
     """Ending sessions from the session list also closes their open WebSockets at once."""
 
