@@ -76,8 +76,8 @@ class AgreementGateMiddleware:
     """Pages refused by the one gate only for want of the current agreement go to it.
 
     Policies raise policies.AgreementRequired (an Http404) from their `get_*` lookups; here,
-    and only for pages, it becomes a redirect to the network's agreement (htmx fragments get
-    HX-Redirect). Any other channel sees the plain 404 it is.
+    and only for pages, it becomes a redirect to the network's agreement. Any other channel
+    (sockets, search, e-mail) sees the plain 404 it is.
     """
 
     def __init__(self, get_response):
@@ -91,11 +91,4 @@ class AgreementGateMiddleware:
 
         if not isinstance(exception, AgreementRequired):
             return None
-        target = reverse("community:agreement", args=[exception.network.slug])
-        if getattr(request, "htmx", False):
-            from django.http import HttpResponse
-
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return redirect(target)
+        return redirect("community:agreement", slug=exception.network.slug)
