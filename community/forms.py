@@ -6,6 +6,7 @@ from django import forms
 
 from community.adapters import INVITATION_SESSION_KEY
 from community.models import BoardRole, Network, Organisation, Visibility
+from community.parsing import IdField
 
 
 class InvitedSignupForm(SignupForm):
@@ -106,7 +107,7 @@ class InvitationAnswerForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    request_id = IdField()
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
     reply = forms.CharField(
         label="Message to the person (optional)",

@@ -10,6 +10,7 @@ from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 
 from community.models import AgreementAcceptance, Network
+from community.parsing import parse_id
 from confide.protocol import SiteApp, site_apps
 
 VIEW_NETWORK, MANAGE_NETWORK = "view_network", "manage_network"
@@ -411,10 +412,9 @@ def get_member_of_network(viewer, network, user_id):
     """A member's profile inside a network the viewer may enter; 404 otherwise."""
     from community.models import User
 
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
-        raise Http404("No such member.") from None
+    user_id = parse_id(user_id)
+    if user_id is None:
+        raise Http404("No such member.")
     user = (
         User.objects.filter(pk=user_id, groups=network.members_group, erased_at__isnull=True)
         .select_related("profile__organisation")

@@ -26,6 +26,7 @@ from community.models import (
     Profile,
     User,
 )
+from community.parsing import is_token
 from community.text import render_markdown
 from confide.protocol import site_apps
 
@@ -337,6 +338,8 @@ def decide_join_request(*, actor, join_request, approve, reply=""):
 
 
 def find_usable_invitation(token):
+    if not is_token(token):
+        return None
     invitation = Invitation.objects.filter(
         token=token, accepted_at__isnull=True, declined_at__isnull=True
     ).first()
@@ -398,7 +401,8 @@ class InvitationProblem(CommunityError):
 
 def check_invitation(token, email=None):
     """The invitation for a token, or a readable reason it cannot be used."""
-    invitation = Invitation.objects.filter(token=token).first()
+    # A token is checked for shape before any query: a NUL in a path is refused by PostgreSQL.
+    invitation = Invitation.objects.filter(token=token).first() if is_token(token) else None
     if invitation is None:
         raise InvitationProblem(
             "This invitation link is not valid. Check that you copied all of "

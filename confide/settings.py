@@ -341,7 +341,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "community.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # Both formatters withhold what people sent (community.logging.safe_record).
+        "plain": {
+            "()": "community.logging.SafeFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "community.logging.JsonFormatter"},
     },
     "handlers": {

@@ -1,6 +1,7 @@
 from django import forms
 
 from community.models import User
+from community.parsing import IdsChoiceField
 from community.policies import managed_networks
 from events import policies
 from events.models import Event
@@ -9,7 +10,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 TIME_HELP = "UK time (Europe/London)."
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(IdsChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 
@@ -17,7 +18,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 class EventForm(forms.ModelForm):
     """Times are typed and shown in UK time; Django stores them in UTC."""
 
-    networks = forms.ModelMultipleChoiceField(
+    networks = IdsChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text="Members of these networks may register.",

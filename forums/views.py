@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from community import policies as community_policies
 from community.models import User
+from community.parsing import parse_id
 from community.text import render_markdown
 from forums import forms, policies, search, services
 from forums.models import Flag, Post, Reaction, ReadState, Subscription, Topic
@@ -343,10 +344,10 @@ def topic_moderate(request, pk):
     action = request.POST.get("action", "")
     try:
         if action == "move":
-            try:
-                target = policies.get_forum_for_member(request.user, int(request.POST["forum"]))
-            except (KeyError, ValueError):
+            forum_id = parse_id(request.POST.get("forum"))
+            if forum_id is None:
                 raise services.ForumError("Choose a forum to move the topic to.")
+            target = policies.get_forum_for_member(request.user, forum_id)
             services.move_topic(actor=request.user, topic=topic, forum=target)
             messages.success(request, f"Topic moved to {target.name}.")
         else:

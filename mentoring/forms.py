@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from community.models import BoardRole, OrganisationKind, PracticeArea, Region, User
+from community.parsing import IdField, IdsChoiceField, parse_id
 from mentoring.models import MAX_CAPACITY, EndFeedback, Format, MentorProfile
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -118,7 +119,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text="Leave all unticked if any way suits you.",
     )
-    excluded_users = forms.ModelMultipleChoiceField(
+    excluded_users = IdsChoiceField(
         label="Mentors you would rather not be matched with",
         queryset=User.objects.none(),
         widget=CHECKBOXES,
@@ -144,6 +145,12 @@ class RequestForm(forms.Form):
         return data
 
 
+class ChosenMentorForm(forms.Form):
+    """A mentor picked by a button on the page (their profile's id)."""
+
+    mentor = IdField(required=False)
+
+
 class ProposalAnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
     reason = forms.CharField(
@@ -159,7 +166,7 @@ class GoalForm(forms.Form):
 
 
 class GoalProgressForm(forms.Form):
-    goal = forms.IntegerField(widget=forms.HiddenInput)
+    goal = IdField()
     progress = forms.TypedChoiceField(
         label="Progress",
         coerce=int,
@@ -239,15 +246,43 @@ class CohortForm(forms.Form):
         label="Pairs fixed by hand",
         required=False,
         widget=forms.HiddenInput,
+        max_length=20000,
     )
 
-    def fixed_pairs(self):
+    FIX_PREFIX = "fix_"
+    BAD_PAIR = "That list of pairs fixed by hand could not be read. Start again from the preview."
+
+    def clean_fixed(self):
+        """The confirm form's "request:mentor,request:mentor" list, as (id, id) pairs."""
         pairs = []
-        for item in (self.cleaned_data.get("fixed") or "").split(","):
+        for item in filter(None, self.cleaned_data["fixed"].split(",")):
             request_id, _, mentor_id = item.partition(":")
-            if request_id.isdigit() and mentor_id.isdigit():
-                pairs.append((int(request_id), int(mentor_id)))
+            pair = (parse_id(request_id), parse_id(mentor_id))
+            if None in pair:
+                raise forms.ValidationError(self.BAD_PAIR)
+            pairs.append(pair)
         return pairs
+
+    def clean(self):
+        """The preview's `fix_<request id>=<mentor's user id>` choices ("" lets the matcher
+        choose), read through the same id parser as every other id."""
+        cleaned = super().clean()
+        chosen = []
+        for key in self.data:
+            if not key.startswith(self.FIX_PREFIX):
+                continue
+            value = self.data.get(key, "")
+            if value == "":
+                continue
+            pair = (parse_id(key[len(self.FIX_PREFIX) :]), parse_id(value))
+            if None in pair:
+                raise forms.ValidationError(self.BAD_PAIR)
+            chosen.append(pair)
+        self.chosen_pairs = chosen
+        return cleaned
+
+    def fixed_pairs(self):
+        return [*(self.cleaned_data.get("fixed") or []), *getattr(self, "chosen_pairs", [])]
 
 
 MENTOR_STATUS_CHANGES = {

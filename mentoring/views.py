@@ -1,6 +1,7 @@
 """HTTP adapters for mentoring: parse, ask the policies, call the services, render."""
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -144,7 +145,11 @@ def request_detail(request, pk):
                 services.withdraw_request(actor=request.user, request=mentoring_request)
                 messages.success(request, "Your request has been withdrawn.")
                 return redirect("mentoring:home")
-            mentor = MentorProfile.objects.filter(pk=request.POST.get("mentor") or 0).first()
+            chosen = forms.ChosenMentorForm(request.POST)
+            if not chosen.is_valid():
+                raise BadRequest("Malformed mentor id.")
+            mentor_id = chosen.cleaned_data["mentor"]
+            mentor = MentorProfile.objects.filter(pk=mentor_id).first() if mentor_id else None
             if mentor is None:
                 raise services.MentoringError("Choose a mentor from the suggestions.")
             services.propose_mentor(actor=request.user, request=mentoring_request, mentor=mentor)
@@ -289,10 +294,14 @@ def _relationship_action(user, relationship, action, data):
 def steward_mentors(request):
     policies.require_steward(request.user)
     if request.method == "POST":
-        profile = policies.mentors_awaiting_approval(request.user).filter(
-            pk=request.POST.get("mentor") or 0
+        chosen = forms.ChosenMentorForm(request.POST)
+        if not chosen.is_valid() or chosen.cleaned_data["mentor"] is None:
+            raise BadRequest("Malformed mentor id.")
+        profile = (
+            policies.mentors_awaiting_approval(request.user)
+            .filter(pk=chosen.cleaned_data["mentor"])
+            .first()
         )
-        profile = profile.first()
         if profile is None:
             raise Http404("No such mentor.")
         try:
@@ -329,41 +338,44 @@ def steward_cohort(request):
     policies.require_steward(request.user)
     if request.method == "POST":
         form = forms.CohortForm(request.POST)
-        if form.is_valid():
-            try:
-                proposals = services.confirm_cohort(
-                    actor=request.user,
-                    mode=form.cleaned_data["mode"],
-                    min_score=form.cleaned_data["min_score"] / 100,
-                    fixed_pairs=form.fixed_pairs(),
-                )
-            except services.MentoringError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"{len(proposals)} proposals sent. Each mentor has 14 days to answer.",
-                )
-            return redirect("mentoring:steward_cohort")
-    params = request.GET if "mode" in request.GET else None
-    form = forms.CohortForm(params or {"mode": "best_total", "min_score": 0})
-    preview = None
-    fixed = []
-    if params is not None and form.is_valid():
-        fixed = [
-            (int(key[4:]), int(value))
-            for key, value in request.GET.items()
-            if key.startswith("fix_") and key[4:].isdigit() and value.isdigit()
-        ]
+        if not form.is_valid():
+            # A tampered or stale confirmation: the page again, with the form's error (400).
+            return _cohort_page(request, form, status=400)
         try:
-            preview = selectors.preview_cohort(
+            proposals = services.confirm_cohort(
                 actor=request.user,
                 mode=form.cleaned_data["mode"],
                 min_score=form.cleaned_data["min_score"] / 100,
-                fixed_pairs=fixed,
+                fixed_pairs=form.fixed_pairs(),
             )
         except services.MentoringError as error:
             messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"{len(proposals)} proposals sent. Each mentor has 14 days to answer.",
+            )
+        return redirect("mentoring:steward_cohort")
+    if "mode" not in request.GET:
+        return _cohort_page(request, forms.CohortForm({"mode": "best_total", "min_score": 0}))
+    form = forms.CohortForm(request.GET)
+    if not form.is_valid():
+        return _cohort_page(request, form, status=400)
+    fixed = form.fixed_pairs()
+    preview = None
+    try:
+        preview = selectors.preview_cohort(
+            actor=request.user,
+            mode=form.cleaned_data["mode"],
+            min_score=form.cleaned_data["min_score"] / 100,
+            fixed_pairs=fixed,
+        )
+    except services.MentoringError as error:
+        messages.error(request, str(error))
+    return _cohort_page(request, form, preview=preview, fixed=fixed)
+
+
+def _cohort_page(request, form, *, preview=None, fixed=(), status=200):
     open_requests = list(
         MentoringRequest.objects.filter(status=MentoringRequest.Status.OPEN)
         .select_related("mentee__profile")
@@ -388,6 +400,7 @@ def steward_cohort(request):
             "fixed_value": ",".join(f"{r}:{m}" for r, m in fixed),
             "areas": dict(PracticeArea.choices),
         },
+        status=status,
     )
 
 
