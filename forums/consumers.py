@@ -15,6 +15,9 @@ from forums.models import Post, Topic
 from forums.services import topic_group
 
 REPLAY_LIMIT = 200
+# The message types this socket answers; any other gets an error frame. The access sweep derives
+# its table from this set (tests/forums/test_access_ws.py), so a new type cannot go untested.
+MESSAGE_TYPES = frozenset({"resume"})
 
 
 class TopicConsumer(UserConnectionConsumer):
@@ -44,7 +47,7 @@ class TopicConsumer(UserConnectionConsumer):
         await super().disconnect(code)
 
     async def receive_json(self, content, **kwargs):
-        if content["type"] != "resume":  # the base has checked it is an object with a type
+        if content["type"] not in MESSAGE_TYPES:  # the base has checked it is an object with a type
             await self.send_error("Unknown message type.")
             return
         last_seq = content.get("last_seq", 0)

@@ -245,7 +245,11 @@ def axe():
 
 
 class World:
-    """One person in each role around an unlisted and a listed network."""
+    """One person in each role around an unlisted and a listed network.
+
+    Roles: anonymous, outsider, member, agreement_pending (a member who has not accepted the
+    current agreement), moderator, steward (runs both networks, a member of neither).
+    """
 
     def __init__(self):
         from community.models import Network, NetworkRole
@@ -262,13 +266,18 @@ class World:
             listing=Network.Listing.LISTED,
         )
         self.member = add_member(self.network, make_user(display_name="Amara Member"))
+        # A member who has not accepted the network's current agreement: sent to it, shown none
+        # of the network's content, on every channel (DESIGN.md rule 11).
+        self.agreement_pending = add_member(
+            self.network, make_user(display_name="Ade Pending"), accept_agreement=False
+        )
         self.moderator = add_member(
             self.network, make_user(display_name="Owen Moderator"), role=NetworkRole.MODERATOR
         )
         self.outsider = make_user(display_name="Priya Outsider")
         # Strings that must reach nobody outside the roles named (the leak probe).
         self.secrets = []
-        self.protect(self.network.name, "member", "moderator", "steward")
+        self.protect(self.network.name, "member", "agreement_pending", "moderator", "steward")
         from community import services
 
         services.update_profile(

@@ -742,7 +742,10 @@ async def forum_sockets(space):  # noqa: F811 (the fixture imported above)
     holder = ForumSockets(forum_people(space), topic_id)
     yield holder
     for communicator in holder.current.values():
-        assert await communicator.receive_nothing(0.2)  # no answer came twice
+        # No answer came twice: a marker resume sent now is answered by the very next frame.
+        await communicator.send_json_to({"type": "resume", "last_seq": 2})
+        marker = await next_frame(communicator, timeout=10)
+        assert (marker["type"], marker.get("seq")) == ("post", 3), marker
         await communicator.disconnect()
 
 
@@ -808,8 +811,14 @@ class NotificationSockets:
 async def notification_sockets(space):  # noqa: F811 (the fixture imported above)
     holder = NotificationSockets(forum_people(space))
     yield holder
-    for communicator in holder.current.values():
-        assert await communicator.receive_nothing(0.2)
+    for role, communicator in holder.current.items():
+        # No answer came twice: a marker frame, then a bell, are answered by the next two frames
+        # (a late extra answer would come first and shift them).
+        await communicator.send_json_to({"type": "test.marker"})
+        assert (await next_frame(communicator, timeout=10))["type"] == "error"
+        bell = {"type": "notification.new"}
+        await get_channel_layer().group_send(live.user_group(holder.people[role].pk), bell)
+        assert (await next_frame(communicator, timeout=10))["type"] == "unread"
         await communicator.disconnect()
 
 

@@ -10,20 +10,33 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.access_table import ROLES, all_routes
+from tests.access_table import GATE, ROLES, all_routes
 
 ROUTES = all_routes()
 
 
 def responses_for(client, world):
+    """Every page as this client sees it (the search with its words), following redirects."""
     for route in ROUTES:
+        if route.method != "get":
+            continue
         url = reverse(route.name, kwargs=route.kwargs(world) if route.kwargs else {})
-        response = client.get(url, follow=True)
+        response = client.get(url, follow=True, **route.extra)
         yield route.name, response.content.decode(errors="replace")
 
 
+# A member who has not accepted the agreement still sees topic titles in search results and on
+# the flag page, and event titles on the events pages (issue 11 finding 4).
+PAGE_ROLES = [
+    pytest.param(role, marks=pytest.mark.xfail(strict=True, reason=GATE))
+    if role == "agreement_pending"
+    else role
+    for role in ROLES
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PAGE_ROLES)
 def test_protected_strings_reach_no_page_of_a_role_that_may_not_see_them(
     role, world, client, caplog
 ):

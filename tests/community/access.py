@@ -4,7 +4,16 @@
 an unlisted network `world.network` and a listed one `world.listed`).
 """
 
-from tests.access_table import LOGIN, REDIRECT, Route, every, inside_network, signed_in  # noqa: F401
+from tests.access_table import (  # noqa: F401
+    GATED,
+    LOGIN,
+    REDIRECT,
+    SIGNED_IN,
+    Route,
+    every,
+    inside_network,
+    signed_in,
+)
 
 
 def build(world):
@@ -24,8 +33,19 @@ def stewards_only(steward=200):
         "anonymous": LOGIN,
         "outsider": 404,
         "member": 404,
+        "agreement_pending": 404,
         "moderator": 404,
         "steward": steward,
+    }
+
+
+def steward_post(data=None, changes=True):
+    """A steward's form, posted: the steward's changes the network; everyone else's nothing."""
+    return {
+        "expect": stewards_only(REDIRECT),
+        "method": "post",
+        "data": data or (lambda w: {}),
+        "changes": ("steward",) if changes else (),
     }
 
 
@@ -33,15 +53,66 @@ def network(w):
     return {"slug": w.network.slug}
 
 
+def new_join_request(w):
+    """A request to join the listed network, made when the row is requested (not in the world,
+    whose other tests count requests)."""
+    from community import services
+    from tests.factories import make_user
+
+    return services.request_to_join(actor=make_user(), network=w.listed)
+
+
+def listed(w):
+    return {"slug": w.listed.slug}
+
+
+PROFILE = {
+    "display_name": "A new name",
+    "ethnicity_visibility": "only_me",
+    "lived_experience_visibility": "only_me",
+}
+
 ROUTES = [
     Route("community:network", inside_network(), kwargs=network),
-    Route("community:agreement", inside_network(), kwargs=network),
+    Route(
+        "community:agreement",
+        inside_network(agreement_pending=200),
+        kwargs=network,
+        note="the page a member who has not accepted is sent to",
+    ),
+    Route(
+        "community:agreement",
+        inside_network(member=REDIRECT, agreement_pending=REDIRECT, steward=200),
+        kwargs=network,
+        method="post",
+        data=lambda w: {},
+        changes=("member", "agreement_pending", "moderator"),
+        note="accepting (again, for those who have: audited); the steward is no member",
+    ),
     Route("community:notifications", signed_in()),
     Route(
+        "community:notifications",
+        every(REDIRECT, anonymous=LOGIN),
+        method="post",
+        data=lambda w: {},
+        changes=("member", "moderator", "steward"),
+        note="marks every notice read; the outsider and the pending member have none",
+    ),
+    Route(
         "community:notification_open",
-        {"anonymous": LOGIN, "outsider": 404, "member": REDIRECT, "moderator": 404, "steward": 404},
+        {**every(404, anonymous=LOGIN), "member": REDIRECT},
         kwargs=lambda w: {"pk": w.notification.pk},
-        note="a notice is its recipient's alone",
+        changes=("member",),
+        note="a notice is its recipient's alone; opening it marks it read",
+    ),
+    Route(
+        "community:notification_open",
+        {**every(404, anonymous=LOGIN), "member": REDIRECT},
+        kwargs=lambda w: {"pk": w.notification.pk},
+        method="post",
+        data=lambda w: {},
+        changes=("member",),
+        note="the view takes no form: a POST opens the notice as a GET does",
     ),
     Route(
         "community:invitation",
@@ -52,9 +123,18 @@ ROUTES = [
     Route("community:networks", signed_in()),
     Route(
         "community:network_join",
-        inside_network(),
+        inside_network(agreement_pending=200),
         kwargs=network,
         note="an unlisted network cannot be asked to join: 404 for outsiders",
+    ),
+    Route(
+        "community:network_join",
+        {**every(REDIRECT, anonymous=LOGIN)},
+        kwargs=listed,
+        method="post",
+        data=lambda w: {"message": "I chair a trust board."},
+        changes=SIGNED_IN,
+        note="a listed network; the steward runs it but is not a member, so may ask too",
     ),
     Route("community:members", inside_network(), kwargs=network),
     Route(
@@ -63,17 +143,57 @@ ROUTES = [
         kwargs=lambda w: {"slug": w.network.slug, "user_id": w.member.pk},
     ),
     Route("community:steward_invite", stewards_only(), kwargs=network),
+    Route(
+        "community:steward_invite",
+        kwargs=network,
+        **{
+            **steward_post(lambda w: {"emails": "new.chair@example.org"}),
+            "expect": stewards_only(200),
+        },
+        note="the results are shown on the page",
+    ),
     Route("community:steward_requests", stewards_only(), kwargs=network),
+    Route(
+        "community:steward_requests",
+        kwargs=listed,
+        **steward_post(
+            lambda w: {"request_id": new_join_request(w).pk, "decision": "decline", "reply": ""}
+        ),
+    ),
     Route("community:steward_members", stewards_only(), kwargs=network),
+    Route(
+        "community:steward_members",
+        kwargs=network,
+        **steward_post(lambda w: {"user": w.member.pk, "moderator": "1"}),
+    ),
     Route(
         "community:steward_remove",
         stewards_only(),
         kwargs=lambda w: {"slug": w.network.slug, "user_id": w.member.pk},
         note="GET asks to confirm",
     ),
+    Route(
+        "community:steward_remove",
+        kwargs=lambda w: {"slug": w.network.slug, "user_id": w.member.pk},
+        **steward_post(),
+    ),
     Route("community:steward_edit", stewards_only(), kwargs=network),
+    Route(
+        "community:steward_edit",
+        kwargs=network,
+        **steward_post(
+            lambda w: {"save_agreement": "1", "agreement-text": "A new agreement, kept here."}
+        ),
+    ),
     Route("community:steward_audit", stewards_only(), kwargs=network),
     Route("community:profile", signed_in()),
+    Route(
+        "community:profile",
+        every(REDIRECT, anonymous=LOGIN),
+        method="post",
+        data=lambda w: PROFILE,
+        changes=SIGNED_IN,
+    ),
     Route("community:my_data", signed_in()),
     Route("community:my_activity", signed_in()),
     Route(
@@ -85,6 +205,13 @@ ROUTES = [
         "community:my_data_erase",
         every(REDIRECT, anonymous=LOGIN),
         note="asks for the password again first",
+    ),
+    Route(
+        "community:my_data_erase",
+        every(REDIRECT, anonymous=LOGIN),
+        method="post",
+        data=lambda w: {"confirmation": "erase"},
+        note="asks for the password again first: nothing is erased",
     ),
     Route("community:erased", every(200)),
 ]

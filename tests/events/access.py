@@ -6,7 +6,16 @@ an unlisted network `world.network` and a listed one `world.listed`).
 
 from datetime import timedelta
 
-from tests.access_table import LOGIN, REDIRECT, Route, every, inside_network, signed_in  # noqa: F401
+from tests.access_table import (  # noqa: F401
+    GATE,
+    GATED,
+    LOGIN,
+    REDIRECT,
+    Route,
+    every,
+    inside_network,
+    signed_in,
+)
 
 
 def build(world):
@@ -47,60 +56,84 @@ def _event(w):
 # Members (and moderators, who are members) of the event's network; the steward runs it.
 EVENT = inside_network()
 # The facilitator page: the event's facilitators and its networks' stewards; a participant 404s.
-RUN = {"anonymous": LOGIN, "outsider": 404, "member": 404, "moderator": 404, "steward": 200}
+RUN = {**every(404, anonymous=LOGIN), "steward": 200}
 RUN_POST = {**RUN, "steward": REDIRECT}
 STEWARD_PAGE = RUN
+
+
+def run_post(data=lambda w: {}, changes=("steward",), **kwargs):
+    return {"expect": RUN_POST, "method": "post", "data": data, "changes": changes, **kwargs}
+
 
 ROUTES = [
     Route("events:list", signed_in()),
     Route("events:mine", signed_in()),
     Route("events:create", STEWARD_PAGE, note="stewards create events for networks they run"),
-    Route("events:network", inside_network(), kwargs=lambda w: {"slug": w.network.slug}),
-    Route("events:detail", EVENT, kwargs=_event),
+    Route(
+        "events:create",
+        method="post",
+        data=lambda w: {},
+        expect=STEWARD_PAGE,
+        note="an empty form is answered with its errors, and nothing is made",
+    ),
+    Route(
+        "events:network",
+        inside_network(),
+        kwargs=lambda w: {"slug": w.network.slug},
+        gaps={"agreement_pending": GATE},
+    ),
+    Route("events:detail", EVENT, kwargs=_event, gaps={"agreement_pending": GATE}),
     Route(
         "events:detail",
-        {"anonymous": LOGIN, "outsider": 404, "member": 404, "moderator": 404, "steward": 200},
+        {**every(404, anonymous=LOGIN), "steward": 200},
         kwargs=lambda w: {"pk": w.draft_event.pk},
         note="a draft is seen only by its stewards and facilitators",
     ),
-    Route("events:calendar", EVENT, kwargs=_event),
+    Route("events:calendar", EVENT, kwargs=_event, gaps={"agreement_pending": GATE}),
     Route(
         "events:register",
         inside_network(member=REDIRECT),
         kwargs=_event,
         method="post",
+        data=lambda w: {},
+        changes=("member", "moderator"),
         note="the steward is not a member: refused with a message",
+        gaps={"agreement_pending": GATE},
     ),
     Route(
         "events:cancel_registration",
         inside_network(member=REDIRECT),
-        kwargs=_event,
+        kwargs=lambda w: {"pk": w.live_event.pk},
         method="post",
+        data=lambda w: {},
+        changes=("member",),
+        note="the member is registered for the live event; the others have nothing to cancel",
+        gaps={"agreement_pending": GATE},
     ),
     Route("events:manage", RUN, kwargs=_event),
+    Route("events:capacity", kwargs=_event, **run_post(lambda w: {"capacity": "6"})),
     Route(
-        "events:capacity",
-        RUN_POST,
+        "events:attendance",
         kwargs=_event,
-        method="post",
-        extra={"data": {"capacity": "6"}},
+        **run_post(lambda w: {"attended": [w.event_attendee.pk]}),
     ),
-    Route("events:attendance", RUN_POST, kwargs=_event, method="post"),
     Route("events:attendance_csv", RUN, kwargs=_event),
     Route(
         "events:decide",
-        RUN_POST,
         kwargs=lambda w: {"pk": w.event.pk, "registration_pk": w.event_registration.pk},
-        method="post",
-        extra={"data": {"decision": "decline"}},
+        **run_post(lambda w: {"decision": "decline"}, changes=()),
         note="a confirmed registration is not a request: refused with a message",
     ),
     Route("events:edit", STEWARD_PAGE, kwargs=_event),
-    Route("events:cancel", STEWARD_PAGE, kwargs=_event, note="GET asks to confirm"),
     Route(
-        "events:publish",
-        RUN_POST,
-        kwargs=lambda w: {"pk": w.draft_event.pk},
+        "events:edit",
+        kwargs=_event,
         method="post",
+        data=lambda w: {},
+        expect=STEWARD_PAGE,
+        note="an empty form is answered with its errors, and nothing changes",
     ),
+    Route("events:cancel", STEWARD_PAGE, kwargs=_event, note="GET asks to confirm"),
+    Route("events:cancel", kwargs=_event, **run_post()),
+    Route("events:publish", kwargs=lambda w: {"pk": w.draft_event.pk}, **run_post()),
 ]

@@ -3,7 +3,8 @@
 Only people who may read the topic's forum connect; everyone else is closed with 4404, as for
 a topic that does not exist, and a visitor who is not signed in with 4401. The socket has one
 message type, `resume`, answered with the posts after `last_seq`; any other type gets an error
-frame. Someone who loses the forum while connected is closed with 4403 at their next `resume`.
+frame (the accepted types come from the consumer's own table, forums.consumers.MESSAGE_TYPES).
+Someone who loses the forum while connected is closed with 4403 at their next `resume`.
 The steward runs the network but is not a member: stewards never read members' conversations.
 """
 
@@ -12,7 +13,9 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from confide.asgi import application
+from events.live.consumers import SCHEMAS as LIVE_SCHEMAS
 from forums import policies, services
+from forums.consumers import MESSAGE_TYPES as CONSUMER_TYPES
 from tests.factories import add_member, make_network, make_user
 from tests.live.conftest import HEADERS, session_cookie
 
@@ -51,15 +54,20 @@ CONNECT = {
         "steward": 4404,
     },
 }
-# Message types, for everyone who connects (no one else can send any).
+# Message types, for everyone who connects (no one else can send any). The types the consumer
+# accepts come from its own dispatch table (forums.consumers.MESSAGE_TYPES): each must have a row
+# here, so a new type that answered with any post's body could not pass unnoticed.
 READERS = ("member", "member of the circle", "moderator")
-MESSAGE_TYPES = {
-    "resume": dict.fromkeys(READERS, OK),
-    # Types of the other sockets, and of this one's own frames, are not messages here.
-    "post": dict.fromkeys(READERS, ERROR),
-    "snapshot": dict.fromkeys(READERS, ERROR),
-    "chat.send": dict.fromkeys(READERS, ERROR),
-}
+ACCEPTED = {"resume": dict.fromkeys(READERS, OK)}
+# This socket's own frames, and a sample of the live socket's types, are not messages here.
+FOREIGN = ["post", "snapshot", "chat.send", "poll.create"]
+MESSAGE_TYPES = {**ACCEPTED, **{kind: dict.fromkeys(READERS, ERROR) for kind in FOREIGN}}
+
+
+def test_every_message_type_the_consumer_accepts_has_a_row():
+    assert set(CONSUMER_TYPES) == set(ACCEPTED)
+    assert not set(CONSUMER_TYPES) & set(FOREIGN)
+    assert set(FOREIGN[2:]) <= set(LIVE_SCHEMAS)
 
 
 def people(space):
@@ -101,13 +109,19 @@ async def connect(user, topic_id):
 
 
 async def answer(communicator, kind):
-    """OK when `kind` brings back the topic's two posts; ERROR for an error frame."""
+    """OK when `kind` brings back the topic's two posts; ERROR for an error frame and nothing else.
+
+    Nothing else is proven by a marker: a `resume` from 1 sent after, whose one post must be the
+    very next frame.
+    """
     await communicator.send_json_to({"type": kind, "last_seq": 0})
-    first = await communicator.receive_json_from(timeout=3)
+    first = await communicator.receive_json_from(timeout=10)
     if first["type"] == "error":
-        assert await communicator.receive_nothing(0.1)
+        await communicator.send_json_to({"type": "resume", "last_seq": 1})
+        marker = await communicator.receive_json_from(timeout=10)
+        assert (marker["type"], marker.get("seq")) == ("post", 2), marker
         return ERROR
-    second = await communicator.receive_json_from(timeout=3)
+    second = await communicator.receive_json_from(timeout=10)
     assert [(m["type"], m["seq"]) for m in (first, second)] == [("post", 1), ("post", 2)]
     return OK
 

@@ -30,7 +30,7 @@ def build(world):
     services.register(actor=world.member, event=world.live_event)
 
 
-ROOM = {"anonymous": LOGIN, "outsider": 404, "member": 200, "moderator": 200, "steward": 404}
+ROOM = {**every(404, anonymous=LOGIN), "member": 200, "moderator": 200}
 
 ROUTES = [
     Route(

@@ -1,11 +1,11 @@
 """A live session's people, and WebSocket helpers on the real ASGI application."""
 
-import asyncio
 import json
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils import timezone
 from community import live
 from events import services as event_services
 from events.live import services
+from events.live.models import LiveSession
 from tests.factories import add_member, enrol_totp, make_network, make_user
 
 HEADERS = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
@@ -82,6 +83,8 @@ def session_cookie(user):
 class Socket:
     """One person's connection through the real router, session cookie and all."""
 
+    markers = 0
+
     def __init__(self, user, event):
         from confide.asgi import application
 
@@ -120,14 +123,39 @@ class Socket:
             if message["type"] == kind and (where is None or where(message)):
                 return message, seen
 
-    async def nothing(self, timeout=0.3):
-        return await self.comm.receive_nothing(timeout=timeout)
+    async def nothing(self):
+        """True when nothing more has been sent to this socket (proven by markers, see drain)."""
+        return await self.drain() == []
 
-    async def drain(self, timeout=0.3):
-        out = []
-        while not await self.comm.receive_nothing(timeout=timeout):
-            out.append(json.loads((await self.comm.receive_output())["text"]))
-        return out
+    async def drain(self):
+        """Every frame sent to this socket so far, without waiting on a clock.
+
+        Two markers close the list. First a frame of a type no socket accepts: its error answer
+        comes after the answers to everything sent before it, since a consumer takes its frames
+        in order. Then a marker sent to the session's group: it arrives after every broadcast
+        made before it, since a channel delivers in order. Whatever came before them is all.
+        """
+        Socket.markers += 1
+        kind = f"test.marker.{Socket.markers}"
+        await self.send({"type": kind})
+        seen = []
+        while True:
+            frame = await self.receive(timeout=10)
+            if frame.get("type") == "error" and frame.get("request") == kind:
+                break
+            seen.append(frame)
+        text = json.dumps({"type": kind})
+        layer = get_channel_layer()
+        group = services.session_group(await sync_to_async(self.session_id)())
+        await layer.group_send(group, {"type": "live.presence", "text": text})
+        while True:
+            frame = await self.receive(timeout=10)
+            if frame.get("type") == kind:
+                return seen
+            seen.append(frame)
+
+    def session_id(self):
+        return LiveSession.objects.values_list("pk", flat=True).get(event_id=self.event.pk)
 
     async def closed_with(self, timeout=3):
         output = await self.comm.receive_output(timeout)
@@ -137,9 +165,9 @@ class Socket:
         return output.get("code")
 
     async def close(self):
-        await self.comm.disconnect()
-        # let the disconnect handler finish (attendance)
-        await asyncio.sleep(0.05)
+        # Waits for the consumer to finish its disconnect handler (attendance), generously: the
+        # communicator's default second would cancel it on a slow runner.
+        await self.comm.disconnect(timeout=10)
 
 
 @pytest.fixture

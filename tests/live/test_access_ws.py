@@ -126,7 +126,7 @@ async def test_each_message_type_as_each_role(kind, role, lw, sockets):
     sender = lw.facilitator if role == "facilitator" else lw.alice
     message, reply = await sync_to_async(setup_case)(kind, lw, sender)
     socket = await sockets(sender, lw.event)
-    await socket.drain(0.1)
+    await socket.drain()
     before = await sync_to_async(fingerprint)()
     try:
         await socket.send(message)
@@ -141,7 +141,7 @@ async def test_each_message_type_as_each_role(kind, role, lw, sockets):
                 "message": "Only the facilitators can do that.",
                 "request": kind,
             }
-            await socket.nothing()
+            assert await socket.nothing()
             assert await sync_to_async(fingerprint)() == before
     finally:
         await close_all(socket)
@@ -209,14 +209,14 @@ BAD = [
 async def test_malformed_messages_get_an_error_and_change_nothing(label, text, error, lw, sockets):
     await sync_to_async(lw.go_live)()
     socket = await sockets(lw.alice, lw.event)
-    await socket.drain(0.1)
+    await socket.drain()
     before = await sync_to_async(fingerprint)()
     try:
         await socket.send_text(text)
         answer = await socket.receive()
         assert answer["type"] == "error"
         assert answer["message"] == (error or "That message is too large (at most 8 KiB).")
-        await socket.nothing()
+        assert await socket.nothing()
         assert await sync_to_async(fingerprint)() == before
     finally:
         await close_all(socket)

@@ -1,6 +1,5 @@
 """The live session over WebSocketCommunicator: what people see, and what they never see."""
 
-import asyncio
 import json
 
 import pytest
@@ -358,7 +357,7 @@ async def test_presence_and_attendance_are_recorded(lw, sockets):
         await close_all(bola)
         left, _ = await alice.receive_until("presence", where=lambda m: m["left"])
         assert left == {"type": "presence", "joined": [], "left": [lw.bola.pk]}
-        await asyncio.sleep(0.1)
+        # Closing waited for bola's disconnect handler to finish: attendance is written.
         attendance = await sync_to_async(Attendance.objects.get)(user=lw.bola)
         assert attendance.connections == 0 and attendance.last_left_at is not None
         registration = await sync_to_async(Registration.objects.get)(user=lw.bola, event=lw.event)

@@ -4,7 +4,11 @@ In the world the moderator is an approved mentor; the member has a relationship 
 (from one request) and a proposal waiting for their answer (from a second request).
 """
 
-from tests.access_table import LOGIN, Route, inside_network, signed_in
+from tests.access_table import LOGIN, REDIRECT, Route, every, inside_network, signed_in
+
+# Mentoring is across networks: a member of any network takes part, so a member who has not yet
+# accepted one network's agreement is not kept out of it (they see no network's content here).
+PARTICIPANTS = inside_network(agreement_pending=200)
 
 
 def build(world):
@@ -39,29 +43,60 @@ def build(world):
     world.protect("Use our WRES data.", "member", "moderator")
 
 
+MENTOR_PROFILE = {
+    "expertise": ["use_of_data"],
+    "roles_held": ["ned"],
+    "organisation_kinds": ["acute"],
+    "region": "london",
+    "capacity": "2",
+    "bio": "Ten years on boards.",
+}
+
+
 def only(role, answer=200):
     """Answered for one role; every other signed-in person gets 404."""
-    expect = {"anonymous": LOGIN, "outsider": 404, "member": 404, "moderator": 404}
-    expect["steward"] = 404
-    expect[role] = answer
-    return expect
+    return {**every(404, anonymous=LOGIN), role: answer}
+
+
+def posted(role, data, answer=REDIRECT, changes=True):
+    """A form posted: `role` gets `answer` (and changes something); everyone else 404s."""
+    return {
+        "expect": only(role, answer),
+        "method": "post",
+        "data": data,
+        "changes": (role,) if changes else (),
+    }
 
 
 ROUTES = [
     Route("mentoring:home", signed_in(), note="outsiders are told mentoring needs a network"),
-    Route("mentoring:directory", inside_network(), note="members of any network"),
+    Route("mentoring:directory", PARTICIPANTS, note="members of any network"),
     Route(
         "mentoring:mentor",
-        inside_network(),
+        PARTICIPANTS,
         kwargs=lambda w: {"pk": w.mentor_profile.pk},
     ),
-    Route("mentoring:profile", inside_network()),
-    Route("mentoring:request_create", inside_network()),
+    Route("mentoring:profile", PARTICIPANTS),
+    Route(
+        "mentoring:profile",
+        {**every(REDIRECT, anonymous=LOGIN), "outsider": 404},
+        method="post",
+        data=lambda w: MENTOR_PROFILE,
+        changes=("member", "agreement_pending", "moderator", "steward"),
+        note="members apply to mentor; the moderator, a mentor already, updates the profile; "
+        "a steward may mentor too, and is sent to mentoring's home",
+    ),
+    Route("mentoring:request_create", PARTICIPANTS),
     Route(
         "mentoring:request",
         only("member"),
         kwargs=lambda w: {"pk": w.mentoring_request.pk},
         note="the mentee's alone",
+    ),
+    Route(
+        "mentoring:request",
+        kwargs=lambda w: {"pk": w.mentoring_request.pk},
+        **posted("member", lambda w: {"action": "withdraw"}),
     ),
     Route(
         "mentoring:proposal",
@@ -70,13 +105,31 @@ ROUTES = [
         note="the mentor asked",
     ),
     Route(
+        "mentoring:proposal",
+        kwargs=lambda w: {"pk": w.proposal.pk},
+        **posted("moderator", lambda w: {"answer": "decline", "reason": "No time this year."}),
+    ),
+    Route(
         "mentoring:relationship",
         {**only("member"), "moderator": 200},
         kwargs=lambda w: {"pk": w.relationship.pk},
         note="the two people; stewards see statuses in figures only",
     ),
+    Route(
+        "mentoring:relationship",
+        {**only("member", REDIRECT), "moderator": REDIRECT},
+        kwargs=lambda w: {"pk": w.relationship.pk},
+        method="post",
+        data=lambda w: {"action": "goal", "goal-text": "Publish our WRES action plan."},
+        changes=("member", "moderator"),
+    ),
     Route("mentoring:steward_mentors", only("steward")),
     Route("mentoring:steward_requests", only("steward")),
     Route("mentoring:steward_cohort", only("steward")),
+    Route(
+        "mentoring:steward_cohort",
+        **posted("steward", lambda w: {"mode": "best_total", "min_score": "0", "fixed": ""}),
+        note="confirms a cohort: proposals for waiting requests",
+    ),
     Route("mentoring:steward_figures", only("steward")),
 ]
