@@ -213,11 +213,11 @@ async def run_load(urls, cookies, rate, seconds, ours, pids=()):
         sent[key] = time.perf_counter()
         text = json.dumps({"type": "chat.send", "text": key}) if ours else key
         await socket.send(text)
-    # Drain: until every delivery is in, or nothing has arrived for 3 s, so "lost" means never
+    # Drain: until every delivery is in, or nothing has arrived for 10 s, so "lost" means never
     # arrived (not merely late on a busy machine).
     expected = total * len(sockets)
     last_count, last_change = -1, time.perf_counter()
-    while received[0] < expected and time.perf_counter() - last_change < 3:
+    while received[0] < expected and time.perf_counter() - last_change < 10:
         if received[0] != last_count:
             last_count, last_change = received[0], time.perf_counter()
         await asyncio.sleep(0.1)
@@ -246,6 +246,66 @@ async def run_load(urls, cookies, rate, seconds, ours, pids=()):
         "p99": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
         "max": ms[-1],
         "per_s": received[0] / max(elapsed, 0.001),
+    }
+
+
+async def run_joins(urls, cookies, everyone, over):
+    """Connect len(urls) people evenly over `over` seconds; report when every client's
+    presence list (snapshot, then `presence` frames) holds everyone, and frames per client."""
+    clients = []
+    full_at = {}
+
+    async def client(index):
+        headers = {"Origin": "http://127.0.0.1", "Cookie": f"sessionid={cookies[index]}"}
+        socket = await websockets.connect(
+            urls[index], additional_headers=headers, max_queue=None, open_timeout=60
+        )
+        clients.append(socket)
+        here, frames = set(), 0
+        try:
+            async for raw in socket:
+                message = json.loads(raw)
+                if message["type"] == "snapshot":
+                    here = {p["id"] for p in message["presence"]}
+                elif message["type"] == "presence":
+                    frames += 1
+                    here -= set(message["left"])
+                    here |= {p["id"] for p in message["joined"]}
+                else:
+                    continue
+                if here >= everyone:
+                    full_at[index] = time.perf_counter()
+                else:
+                    full_at.pop(index, None)
+                presence_frames[index] = frames
+        except websockets.exceptions.ConnectionClosed:
+            pass
+
+    presence_frames = {}
+    tasks = []
+    started = time.perf_counter()
+    for index in range(len(urls)):
+        due = started + over * index / len(urls)
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(client(index)))
+    last_join = time.perf_counter()
+    deadline = last_join + 30
+    while len(full_at) < len(urls) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    converged = max(full_at.values()) - last_join if len(full_at) == len(urls) else None
+    counts = list(presence_frames.values()) or [0]
+    for socket in clients:
+        await socket.close()
+    for task in tasks:
+        task.cancel()
+    return {
+        "connected": len(clients),
+        "complete": len(full_at),
+        "converged": converged,
+        "frames_mean": statistics.mean(counts),
+        "frames_max": max(counts),
     }
 
 
@@ -287,13 +347,15 @@ def main():
     parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
     parser.add_argument("--sweep", type=float, nargs="*", default=[])
     parser.add_argument("--processes", type=int, default=2, help="daphne processes for each")
+    parser.add_argument("--joins", type=int, default=0, help="people joining one session")
+    parser.add_argument("--join-over", type=float, default=60, help="seconds the joins spread")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith(
         "postgres"
     ):
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: see the docstring.")
     setup_django(args.layer)
-    world = World(max(args.clients))
+    world = World(max([*args.clients, args.joins]))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
@@ -324,6 +386,22 @@ def main():
             relay = asyncio.run(run_load(relay_urls, None, rate, args.seconds, False, relay_pids))
             return ours, relay
 
+        if args.joins:
+            event = world.event(args.joins)
+            urls = [
+                f"ws://127.0.0.1:{ports['ours'][i % n]}/ws/events/{event.pk}/live/"
+                for i in range(args.joins)
+            ]
+            everyone = {u.pk for u in world.members[: args.joins]}
+            r = asyncio.run(run_joins(urls, world.cookies, everyone, args.join_over))
+            converged = "never" if r["converged"] is None else f"{r['converged']:.2f} s"
+            print(
+                f"{args.joins} joining over {args.join_over:g} s: {r['connected']} connected, "
+                f"{r['complete']} with everyone present; presence complete for all {converged} "
+                f"after the last join; presence frames per client mean {r['frames_mean']:.1f}, "
+                f"max {r['frames_max']}"
+            )
+            return
         for count in args.clients:
             ours, relay = run(count, args.rate)
             print(f"{count} clients, {args.rate:g} msg/s:")

@@ -10,7 +10,7 @@ one database query in each process, not 200 (and not 200 clients asking at once)
 import asyncio
 import weakref
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 
 from events.live import services
 
@@ -54,7 +54,9 @@ async def fetch(session_id, seqs):
 
 async def _read(cache, session_id, futures):
     try:
-        rows = await database_sync_to_async(services.logged)(
+        # Not on the process's one shared sync thread, where it would wait behind every
+        # queued write while all the connections it serves hold their messages for it.
+        rows = await DatabaseSyncToAsync(services.logged, thread_sensitive=False)(
             session_id=session_id, seqs=list(futures)
         )
     except Exception as error:  # noqa: BLE001 (handed to every waiter)
