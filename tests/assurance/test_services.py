@@ -59,6 +59,17 @@ def test_a_member_answers_once_and_may_change_until_close(make_board):
     assert round_.responses.get().overall == 7
 
 
+def test_no_answer_after_the_closing_date_even_before_the_close_runs(make_board):
+    from assurance.models import Round
+
+    board = make_board(size=5)
+    round_ = board.open()
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    round_.refresh_from_db()
+    with pytest.raises(services.AssuranceError):
+        board.answer(round_, board.members[1], 5)
+
+
 def test_incomplete_answers_are_refused(make_board):
     board = make_board(size=5)
     round_ = board.open()
