@@ -83,7 +83,12 @@ def get_round_for_board_member(user, pk):
 
 
 def can_answer(user, round_):
-    return round_.is_open and is_board_member(user, round_.organisation_id)
+    """Until the closing date, even if the hourly close has not run yet."""
+    return (
+        round_.is_open
+        and round_.closes_at > timezone.now()
+        and is_board_member(user, round_.organisation_id)
+    )
 
 
 def can_close_round(user, round_):

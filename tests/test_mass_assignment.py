@@ -27,7 +27,13 @@ PROTECTED_FIELDS = set(EXTRA) - {"email", "capacity", "status"}
 
 
 def project_forms():
-    for module in ("community.forms", "forums.forms", "events.forms", "mentoring.forms"):
+    for module in (
+        "community.forms",
+        "forums.forms",
+        "events.forms",
+        "mentoring.forms",
+        "assurance.forms",
+    ):
         for _, cls in inspect.getmembers(import_string(module), inspect.isclass):
             if issubclass(cls, django_forms.BaseForm) and cls.__module__ == module:
                 yield cls

@@ -59,6 +59,17 @@ def test_a_member_answers_once_and_may_change_until_close(make_board):
     assert round_.responses.get().overall == 7
 
 
+def test_no_answer_after_the_closing_date_even_before_the_close_runs(make_board):
+    from assurance.models import Round
+
+    board = make_board(size=5)
+    round_ = board.open()
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    round_.refresh_from_db()
+    with pytest.raises(services.AssuranceError):
+        board.answer(round_, board.members[1], 5)
+
+
 def test_incomplete_answers_are_refused(make_board):
     board = make_board(size=5)
     round_ = board.open()
@@ -215,3 +226,19 @@ def test_export_holds_only_my_own_answers_and_erasure_removes_them(make_board):
     assert [a["overall"] for a in exported["my_answers"]] == [3]
     community_services.erase_user(actor=board.members[1])
     assert list(round_.responses.values_list("overall", flat=True)) == [9]
+
+
+def test_round_notices_list_for_board_members_and_vanish_when_they_leave(make_board):
+    from community import policies as community_policies
+    from community import services as community_services
+    from community.models import User
+
+    board = make_board(size=5)
+    board.open()
+    member = User.objects.get(pk=board.members[1].pk)
+    kinds = [n.kind for n in community_policies.visible_notifications(member, 20)]
+    assert "assurance_round_opened" in kinds
+    community_services.update_profile(actor=member, organisation=None)
+    member = User.objects.get(pk=member.pk)
+    kinds = [n.kind for n in community_policies.visible_notifications(member, 20)]
+    assert "assurance_round_opened" not in kinds

@@ -141,3 +141,16 @@ def test_wres_figures_are_kept_per_year(client, make_board):
     assert "1.61" in page
     client.force_login(make_board(size=5).chair)
     assert "1.61" not in client.get(reverse("assurance:wres")).content.decode()
+
+
+def test_answers_belong_to_their_giver_whatever_the_request_adds(client, make_board):
+    from assurance import questionnaire
+
+    board = make_board(size=5)
+    round_ = board.open()
+    client.force_login(board.members[1])
+    form = {"overall": "6", "user": str(board.chair.pk), "round": "999"}
+    for item in questionnaire.version(1).items:
+        form[f"progress_{item.code}"] = "started"
+    assert client.post(reverse("assurance:answer", args=[round_.pk]), form).status_code == 302
+    assert list(round_.responses.values_list("user", flat=True)) == [board.members[1].pk]
