@@ -470,6 +470,7 @@ PROFILE_FIELDS = [
     "display_name",
     "board_role",
     "organisation",
+    "organisation_other",
     "pronouns",
     "bio",
     "ethnicity",
@@ -534,7 +535,7 @@ def export_user_data(*, actor):
         data["profile"] = {
             "display_name": profile.display_name,
             "board_role": profile.board_role,
-            "organisation": profile.organisation.name if profile.organisation else None,
+            "organisation": profile.organisation_name or None,
             "pronouns": profile.pronouns,
             "bio": profile.bio,
             "ethnicity": profile.ethnicity,

@@ -210,7 +210,10 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Confide] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "community.forms.InvitedSignupForm"}
+ACCOUNT_FORMS = {
+    "login": "community.forms.SignInForm",
+    "signup": "community.forms.InvitedSignupForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Confide"
 MFA_ALLOW_UNVERIFIED_EMAIL = False
