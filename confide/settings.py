@@ -39,7 +39,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # daphne serves /static/ itself locally and in the browser tests; nginx does it in production.
 SERVE_STATIC = env_flag("SERVE_STATIC", DEBUG)
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Django's technical error pages instead of the site's own, for debugging (DEBUG only).
+DEBUG_ERROR_PAGES = DEBUG and env_flag("DEBUG_ERROR_PAGES", False)
+# Links in e-mails. `make demo PORT=8001` passes PORT, so the links follow the demo's port.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     # daphne first, so runserver serves WebSockets too.
@@ -69,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "community.logging.RequestIdMiddleware",
+    # The site's 404/403/500 pages with DEBUG on too; DEBUG_ERROR_PAGES=1 for Django's own.
+    "community.errors.BrandedErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -56,5 +56,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database outage answers 503 with a calm page; anything else a plain 500 page.
-handler500 = "community.outage.server_error"
+# The site's own error pages, with DEBUG on too (community.errors). A database outage answers
+# 503 with a calm page; anything else the 500 page.
+handler404 = "community.errors.page_not_found"
+handler403 = "community.errors.permission_denied"
+handler500 = "community.errors.server_error"
