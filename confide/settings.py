@@ -256,7 +256,8 @@ GUARDIAN_RENDER_403 = False
 # E-mail: the console by default; SMTP settings from the environment in production.
 EMAIL_BACKEND_PATH = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # Readable in the demo's console: plain UTF-8, links unbroken (not quoted-printable).
+    "community.mail.ReadableConsoleBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
