@@ -2,6 +2,8 @@
 
 from allauth.account.forms import LoginForm, SignupForm
 from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 
 from community.adapters import INVITATION_SESSION_KEY
@@ -13,6 +15,7 @@ class SignInForm(LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["login"].label = "E-mail address"
         self.fields["password"].help_text = ""
         for field in self.fields.values():
@@ -60,6 +63,7 @@ class InvitedSignupForm(SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         request = context.request
         self.invited_email = request.session.get("account_verified_email") if request else None
         field = self.fields["email"]
@@ -223,3 +227,32 @@ class EraseForm(forms.Form):
         if value != ERASE_PHRASE:
             raise forms.ValidationError(f'Type the words "{ERASE_PHRASE}" exactly.')
         return value
+
+
+# Two-factor forms: allauth's, with the same words on every page ("code from the app").
+def _code_field(form, label):
+    field = form.fields["code"]
+    field.label = label
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+
+
+class ActivateTwoFactorForm(ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code from the app")
+        self.fields["code"].help_text = "The six digits the app shows for Confide."
+
+
+class TwoFactorSignInForm(AuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code from the app, or a recovery code")
+        self.fields["code"].widget.attrs.pop("inputmode")
+
+
+class TwoFactorConfirmForm(ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code from the app, or a recovery code")
+        self.fields["code"].widget.attrs.pop("inputmode")

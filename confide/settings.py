@@ -220,6 +220,11 @@ ACCOUNT_FORMS = {
     "signup": "community.forms.InvitedSignupForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "activate_totp": "community.forms.ActivateTwoFactorForm",
+    "authenticate": "community.forms.TwoFactorSignInForm",
+    "reauthenticate": "community.forms.TwoFactorConfirmForm",
+}
 MFA_TOTP_ISSUER = "Confide"
 MFA_ALLOW_UNVERIFIED_EMAIL = False
 MFA_PASSKEY_LOGIN_ENABLED = False
