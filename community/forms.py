@@ -231,6 +231,7 @@ class EraseForm(forms.Form):
 
 # Two-factor forms: allauth's, with the same words on every page ("code from the app").
 def _code_field(form, label):
+    form.label_suffix = ""
     field = form.fields["code"]
     field.label = label
     field.widget.attrs.pop("placeholder", None)
