@@ -3,6 +3,8 @@ PYTHON ?= $(shell pyenv which python3.12 2>/dev/null || ls -d /root/.pyenv/versi
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The demo's port; e-mailed links (SITE_URL) follow it: `make demo PORT=8001`.
+PORT ?= 8000
 
 .PHONY: demo test install lint serve-multi clean
 
@@ -19,9 +21,9 @@ install: $(STAMP)
 
 demo: install
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(VENV)/bin/daphne -b 127.0.0.1 -p 8000 confide.asgi:application
+	@$(PY) manage.py migrate --noinput >/dev/null
+	@PORT=$(PORT) $(PY) manage.py seed_demo
+	@PORT=$(PORT) $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) confide.asgi:application
 
 test: install
 	@mkdir -p var

@@ -1,14 +1,18 @@
 import secrets
+import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 
 # allauth's own adapter counts failed sign-ins with this module; the override below does too.
 from allauth.core.internal import ratelimit
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django.urls import reverse
 
 from community.request_limits import client_address
 
 INVITATION_SESSION_KEY = "confide_invitation_token"
+# Set at sign-up, cleared when the welcome steps (agreement, two-factor) lead to the network.
+WELCOME_SESSION_KEY = "confide_welcome"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,8 +42,18 @@ class AccountAdapter(DefaultAccountAdapter):
         invitation = services.check_invitation(token or "", form.cleaned_data.get("email"))
         user = super().save_user(request, user, form, commit=True)
         services.accept_invitation(invitation=invitation, user=user)
+        if hasattr(form, "profile_fields"):
+            services.update_profile(actor=user, **form.profile_fields())
         request.session.pop(INVITATION_SESSION_KEY, None)
+        request.session[WELCOME_SESSION_KEY] = True
         return user
+
+    def post_login(self, request, user, **kwargs):
+        record_fresh_sign_in(request, user, signup=kwargs.get("signup", False))
+        return super().post_login(request, user, **kwargs)
+
+    def get_signup_redirect_url(self, request):
+        return reverse("community:welcome")
 
     # Where a request came from, and failed sign-ins ---------------------------------------------
 
@@ -85,3 +99,33 @@ class UserSessionsAdapter(DefaultUserSessionsAdapter):
         user = getattr(self.request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
         services.end_sessions(actor=actor, sessions=sessions)
+
+
+# A sign-in whose last factor was typed this long ago or less counts as "just signed in".
+FRESH_SIGN_IN_SECONDS = 60
+
+
+def record_fresh_sign_in(request, user, *, signup):
+    """A password (and code) typed a moment ago count as a recent re-authentication.
+
+    allauth asks for the password again before sensitive steps such as setting up two-factor,
+    and counts only records marked `reauthenticated`. Right after sign-up or sign-in that
+    second prompt is noise, so the sign-in itself is recorded as one. A session signed in by
+    other means (a confirmation link) records nothing and is still asked.
+    """
+    from allauth.account.internal.flows.login import (
+        get_authentication_records,
+        record_authentication,
+    )
+
+    if signup:
+        record_authentication(request, user, method="password", reauthenticated=True)
+        return
+    records = get_authentication_records(request, user)
+    last = records[-1] if records else None
+    if (
+        last
+        and last.get("method") in {"password", "mfa"}
+        and time.time() - last.get("at", 0) < FRESH_SIGN_IN_SECONDS
+    ):
+        record_authentication(request, user, method=last["method"], reauthenticated=True)

@@ -7,6 +7,7 @@ from community import policies, services
 from community.models import BoardRole, Network, NetworkRole, Organisation, User
 
 DEMO_PASSWORD = "confide-demo-2026"
+DEMO_DOMAIN = "demo.confide.invalid"
 
 ORGANISATIONS = [
     ("Northfield Hospitals NHS Foundation Trust", "acute", "midlands"),
@@ -47,7 +48,7 @@ never say who said it.
 
 
 def email_for(key):
-    return f"{key}@demo.confide.invalid"
+    return f"{key}@{DEMO_DOMAIN}"
 
 
 def ensure_user(key, display_name, role, organisation):
@@ -127,3 +128,43 @@ def seed():
         "networks": {"chairs": chairs, "learning": learning},
         "organisations": organisations,
     }
+
+
+def enrol_two_factor(people):
+    """Everyone whose role requires two-factor gets an authenticator already set up, so the demo
+    opens on the product rather than a set-up wizard. Returns {key: secret}; a second run keeps
+    the secrets it made the first time."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secrets = {}
+    for key, user in people.items():
+        if not policies.requires_two_factor(user):
+            continue
+        existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if existing is not None:
+            secrets[key] = get_adapter().decrypt(existing.data["secret"])
+        else:
+            secrets[key] = generate_totp_secret()
+            TOTP.activate(user, secrets[key])
+    return secrets
+
+
+def current_code(email):
+    """The current six-digit code of a demo account with two-factor, or None."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    authenticator = Authenticator.objects.filter(
+        user__email=email, type=Authenticator.Type.TOTP
+    ).first()
+    if authenticator is None:
+        return None
+    secret = get_adapter().decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))

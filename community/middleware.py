@@ -17,7 +17,9 @@ class PrivatePagesMiddleware:
 
 
 # Pages a person who must enrol may still open: enrolment itself, the re-authentication it asks
-# for first, the recovery codes shown after it, signing out, and the public pages.
+# for first, the recovery codes shown after it, signing out, and the public pages. A newcomer
+# also reads and accepts the agreement of the network they were invited to first (the welcome
+# steps: agreement, then two-factor); the agreement page shows only the agreement, never content.
 TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
     {
         "mfa_activate_totp",
@@ -27,6 +29,8 @@ TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
         "mfa_reauthenticate",
         "account_reauthenticate",
         "account_logout",
+        "community:welcome",
+        "community:agreement",
         "healthz",
         "community:privacy",
         "community:accessibility",

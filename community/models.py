@@ -101,6 +101,11 @@ class Profile(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
     )
+    # An organisation not on the list, named by the member ("Other" in the picker). Kept on the
+    # profile rather than added to the shared list, which only stewards curate.
+    organisation_other = models.CharField(
+        "organisation (not on the list)", max_length=200, blank=True
+    )
     pronouns = models.CharField(max_length=40, blank=True)
     # Who sees the board role and organisation beside the name (directory, profile, posts).
     work_visibility = models.CharField(
@@ -119,6 +124,10 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def organisation_name(self):
+        return self.organisation.name if self.organisation_id else self.organisation_other
 
 
 class Network(models.Model):

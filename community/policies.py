@@ -465,6 +465,30 @@ def must_enrol_in_two_factor(user):
     return not answers.pop("q0") and any(answers.values())
 
 
+def has_authenticator_app(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def welcome_step(user, *, two_factor_offered):
+    """Where a newcomer goes next after sign-up: ("agreement", network), ("enrol", None),
+    ("offer", None) or ("home", network or None).
+
+    Each network's agreement first, then two-factor set-up where a role or network requires
+    it (or the offer of it to everyone else, once), then the network itself.
+    """
+    networks = list(member_networks(user).order_by("name"))
+    for network in networks:
+        if not has_accepted_agreement(user, network):
+            return "agreement", network
+    if must_enrol_in_two_factor(user):
+        return "enrol", None
+    if not two_factor_offered and not has_authenticator_app(user):
+        return "offer", None
+    return "home", networks[0] if networks else None
+
+
 def _ask(user, expressions):
     """The answers to Exists() expressions about the user, in one query, as {"q0": ...}."""
     from community.models import User

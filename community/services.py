@@ -472,6 +472,7 @@ PROFILE_FIELDS = [
     "board_role",
     "organisation",
     "work_visibility",
+    "organisation_other",
     "pronouns",
     "bio",
     "ethnicity",
@@ -577,7 +578,7 @@ def export_user_data(*, actor):
         data["profile"] = {
             "display_name": profile.display_name,
             "board_role": profile.board_role,
-            "organisation": profile.organisation.name if profile.organisation else None,
+            "organisation": profile.organisation_name or None,
             "work_visibility": profile.work_visibility,
             "pronouns": profile.pronouns,
             "bio": profile.bio,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from community import health, policies, services
-from community.adapters import INVITATION_SESSION_KEY
+from community.adapters import INVITATION_SESSION_KEY, WELCOME_SESSION_KEY
 from community.forms import (
     AgreementForm,
     AuditFilterForm,
@@ -96,6 +96,8 @@ def agreement(request, slug):
             messages.error(request, str(error))
         else:
             messages.success(request, "Thank you. Welcome to the network.")
+            if request.session.get(WELCOME_SESSION_KEY):
+                return redirect("community:welcome")
             return redirect("community:network", slug=network.slug)
     return render(
         request,
@@ -170,6 +172,41 @@ def _answer_invitation(request, invitation):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# The first five minutes -----------------------------------------------------------------------
+
+TWO_FACTOR_OFFERED_SESSION_KEY = "confide_two_factor_offered"
+
+
+def welcome(request):
+    """After sign-up: each step in turn (agreement, two-factor), then the network's home page.
+
+    Every step's page leads back here while the welcome lasts, so the newcomer only ever
+    follows buttons. Nothing is decided here: policies.welcome_step answers.
+    """
+    step, network = policies.welcome_step(
+        request.user, two_factor_offered=request.session.get(TWO_FACTOR_OFFERED_SESSION_KEY, False)
+    )
+    if step == "agreement":
+        return redirect("community:agreement", slug=network.slug)
+    if step == "enrol":
+        return redirect("mfa_activate_totp")
+    if step == "offer":
+        return redirect("community:welcome_two_factor")
+    request.session.pop(WELCOME_SESSION_KEY, None)
+    request.session.pop(TWO_FACTOR_OFFERED_SESSION_KEY, None)
+    if network is not None:
+        return redirect("community:network", slug=network.slug)
+    return redirect("community:dashboard")
+
+
+def welcome_two_factor(request):
+    """Two-factor offered to someone who need not use it: set it up now, or not now."""
+    if request.method == "POST":
+        request.session[TWO_FACTOR_OFFERED_SESSION_KEY] = True
+        return redirect("community:welcome")
+    return render(request, "community/welcome_two_factor.html")
 
 
 # Networks -------------------------------------------------------------------------------------

@@ -40,7 +40,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # daphne serves /static/ itself locally and in the browser tests; nginx does it in production.
 SERVE_STATIC = env_flag("SERVE_STATIC", DEBUG)
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Django's technical error pages instead of the site's own, for debugging (DEBUG only).
+DEBUG_ERROR_PAGES = DEBUG and env_flag("DEBUG_ERROR_PAGES", False)
+# Links in e-mails. `make demo PORT=8001` passes PORT, so the links follow the demo's port.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     # daphne first, so runserver serves WebSockets too.
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "community.logging.RequestIdMiddleware",
+    # The site's 404/403/500 pages with DEBUG on too; DEBUG_ERROR_PAGES=1 for Django's own.
+    "community.errors.BrandedErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,8 +235,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Confide] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 USERSESSIONS_ADAPTER = "community.adapters.UserSessionsAdapter"
-ACCOUNT_FORMS = {"signup": "community.forms.InvitedSignupForm"}
+ACCOUNT_FORMS = {
+    "login": "community.forms.SignInForm",
+    "signup": "community.forms.InvitedSignupForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "activate_totp": "community.forms.ActivateTwoFactorForm",
+    "authenticate": "community.forms.TwoFactorSignInForm",
+    "reauthenticate": "community.forms.TwoFactorConfirmForm",
+}
 MFA_TOTP_ISSUER = "Confide"
 MFA_ALLOW_UNVERIFIED_EMAIL = False
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -268,7 +281,8 @@ GUARDIAN_RENDER_403 = False
 # E-mail: the console by default; SMTP settings from the environment in production.
 EMAIL_BACKEND_PATH = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # Readable in the demo's console: plain UTF-8, links unbroken (not quoted-printable).
+    "community.mail.ReadableConsoleBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )

@@ -15,6 +15,8 @@ app_urls = [
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("welcome/two-factor/", views.welcome_two_factor, name="welcome_two_factor"),
     path("networks/", views.networks, name="networks"),
     path("networks/<slug:slug>/", views.network_home, name="network"),
     path("networks/<slug:slug>/agreement/", views.agreement, name="agreement"),
@@ -55,5 +57,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database outage answers 503 with a calm page; anything else a plain 500 page.
-handler500 = "community.outage.server_error"
+# The site's own error pages, with DEBUG on too (community.errors). A database outage answers
+# 503 with a calm page; anything else the 500 page.
+handler404 = "community.errors.page_not_found"
+handler403 = "community.errors.permission_denied"
+handler500 = "community.errors.server_error"

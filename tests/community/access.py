@@ -120,6 +120,12 @@ ROUTES = [
         kwargs=lambda w: {"token": "not-a-real-token"},
         note="an unknown token gets a page saying what to do",
     ),
+    Route(
+        "community:welcome",
+        every(REDIRECT, anonymous=LOGIN),
+        note="only sends the newcomer to the next step (agreement, two-factor, network)",
+    ),
+    Route("community:welcome_two_factor", signed_in()),
     Route("community:networks", signed_in()),
     Route(
         "community:network_join",

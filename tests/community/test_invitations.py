@@ -31,20 +31,39 @@ def link_from_outbox():
     return re.search(r"https?://\S+/invitations/\S+/", message.body).group(0)
 
 
-def sign_up(client, email="new.chair@trust.nhs.example"):
+def sign_up(client, email="new.chair@trust.nhs.example", **fields):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": email,
+            "display_name": "Margaret Ellison",
+            "board_role": "chair",
+            "organisation": "other",
+            "organisation_other": "Northfield Hospitals NHS Foundation Trust",
+            "pronouns": "she/her",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            **fields,
+        },
     )
 
 
-def test_the_invitation_email_carries_a_link_but_no_network_name(invitation, world):
+def test_the_invitation_email_names_the_inviter_and_network_and_nothing_inside_it(
+    invitation, world
+):
     (message,) = mail.outbox
     assert message.to == ["new.chair@trust.nhs.example"]
     assert invitation.token in message.body
+    # The invitee may know who asked them and to which network: they are invited to it.
+    assert f"{world.steward.display_name} has invited you" in message.body
+    assert f'"{world.network.name}"' in message.body
+    assert "confidential" in message.body
+    # Nothing else about the network: not its members, not its address.
     whole = message.subject + message.body
-    assert world.network.name not in whole
-    assert world.network.slug not in whole.replace(invitation.token, "")
+    assert world.member.display_name not in whole
+    assert world.network.slug not in whole.replace(invitation.token, "").replace(
+        world.network.name, ""
+    )
 
 
 def test_an_invited_person_signs_up_with_the_invited_address_and_joins(client, invitation, world):

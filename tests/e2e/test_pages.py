@@ -1,6 +1,9 @@
 """Real pages in Chromium on a live daphne: no console errors, no CSP violations, axe clean."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_user
 
@@ -37,7 +40,12 @@ def test_signed_in_pages_load_cleanly_and_are_accessible(browser_session, axe):
         axe(member.page)
     assert member.console_errors == []
     visit(member, "/")
-    assert member.page.get_by_text("Signed in as").is_visible()
+    # The header names who is signed in, and says so to screen readers.
+    account = member.page.get_by_role("banner").get_by_role(
+        "link", name=re.compile("Adaeze Okafor")
+    )
+    expect(account).to_be_visible()
+    expect(account).to_have_accessible_name(re.compile("signed in as Adaeze Okafor"))
 
 
 def test_home_page_works_at_320_pixels_wide(browser_session, axe):
