@@ -354,14 +354,14 @@ def may_see_network_content(user, network):
     return answers[network_id]
 
 
-def require_network_content(user, network):
+def require_network_content(user, network, message="No such page."):
     """For pages: nothing when the gate is open; AgreementRequired when only the agreement is
-    missing (the page redirects to it); otherwise the usual 404."""
+    missing (the page redirects to it); otherwise the usual 404 with the caller's message."""
     if may_see_network_content(user, network):
         return
     if needs_agreement(user, network):
         raise AgreementRequired(network)
-    raise Http404("No such page.")
+    raise Http404(message)
 
 
 def session_is_current(user, session_key):

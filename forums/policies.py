@@ -104,7 +104,7 @@ def _refuse(user, forum, message):
     """The 404 for a forum the user may not use now; a member whose only missing step is the
     agreement gets AgreementRequired instead, which pages turn into a redirect to it."""
     if forum is not None and VIEW in _granted(user, forum):
-        community_policies.require_network_content(user, forum.network)
+        community_policies.require_network_content(user, forum.network, message)
     raise Http404(message)
 
 
