@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import notices
+from community.policies import person_label
 
 NOTICE_SUBJECT = "You have a new notice on Confide"
 
@@ -54,7 +55,7 @@ def send_invitation_email(invitation_id):
     expires = timezone.localtime(invitation.expires_at).strftime("%-d %B %Y")
     # The invitee may know the network's name and who asked them: they are being invited to it.
     # Nothing else about the network (members, posts) ever goes into an e-mail.
-    inviter = invitation.invited_by.display_name if invitation.invited_by else "A steward"
+    inviter = person_label(None, invitation.invited_by) if invitation.invited_by else "A steward"
     names = [network.name for network in invitation.networks.all()]
     role = " as a moderator" if invitation.role == NetworkRole.MODERATOR else ""
     where = f"to join {_and_list(names)}{role} on Confide" if names else "to join Confide"

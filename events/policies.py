@@ -29,7 +29,8 @@ FACILITATE_PERM = f"events.{FACILITATE}"
 
 
 def _eligible_q(user):
-    """Events whose register permission is held by one of the user's groups."""
+    """Events whose register permission is held by one of the user's groups, in a network whose
+    content is open to them now (the one gate: agreement accepted, two-factor where required)."""
     return Q(
         Exists(
             EventGroupObjectPermission.objects.filter(
@@ -38,7 +39,7 @@ def _eligible_q(user):
                 group_id__in=group_ids(user),
             )
         )
-    )
+    ) & Q(Exists(networks_open_to(user).filter(events=OuterRef("pk"))))
 
 
 def _facilitating_q(user):
@@ -68,12 +69,11 @@ def _visible_q(user):
 
 
 def is_eligible(user, event):
-    """A member of one of the event's networks (through the guardian group grant)."""
+    """A member of one of the event's networks (through the guardian group grant) whose content
+    is open to them now."""
     if not _signed_in(user):
         return False
-    return EventGroupObjectPermission.objects.filter(
-        content_object=event, permission__codename=REGISTER, group_id__in=group_ids(user)
-    ).exists()
+    return Event.objects.filter(_eligible_q(user), pk=event.pk).exists()
 
 
 def is_facilitator(user, event):

@@ -21,8 +21,6 @@ REDIRECT = "redirect"
 GATED = "gated"
 ROLES = ("anonymous", "outsider", "member", "agreement_pending", "moderator", "steward")
 SIGNED_IN = ROLES[1:]
-# Rows that fail until the one agreement gate lands (issue 11 finding 4); the lead flips them.
-GATE = "issue 11 finding 4: fixed on branch h-gate"
 
 
 def every(answer, anonymous=None):

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from confide.asgi import application
 from confide.routing import websocket_urlpatterns
-from tests.access_table import GATE, ROLES, every
+from tests.access_table import ROLES, every
 from tests.live.conftest import HEADERS, session_cookie
 
 CONNECTED = "connected"
@@ -51,7 +51,6 @@ SOCKETS = [
         },
         kwargs=lambda w: {"topic_id": w.topic.pk},
         note="readers of the forum; the steward runs the network but reads no conversation",
-        gaps={"agreement_pending": GATE},
     ),
     SocketRoute(
         "ws/events/<int:event_id>/live/",

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0003_anon_work_visibility'),
-        ('community', '0003_journeys_profile_organisation_other'),
-        ('community', '0003_perim_invitation_declined'),
+        ("community", "0003_anon_work_visibility"),
+        ("community", "0003_journeys_profile_organisation_other"),
+        ("community", "0003_perim_invitation_declined"),
     ]
 
-    operations = [
-    ]
+    operations = []

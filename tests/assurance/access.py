@@ -74,6 +74,7 @@ def board(answer=200, steward=404):
         "anonymous": LOGIN,
         "outsider": 404,
         "member": answer,
+        "agreement_pending": 404,  # not on this board: the board is not network content
         "moderator": answer,
         "steward": steward,
     }

@@ -7,7 +7,6 @@ an unlisted network `world.network` and a listed one `world.listed`).
 from datetime import timedelta
 
 from tests.access_table import (  # noqa: F401
-    GATE,
     GATED,
     LOGIN,
     REDIRECT,
@@ -80,16 +79,15 @@ ROUTES = [
         "events:network",
         inside_network(),
         kwargs=lambda w: {"slug": w.network.slug},
-        gaps={"agreement_pending": GATE},
     ),
-    Route("events:detail", EVENT, kwargs=_event, gaps={"agreement_pending": GATE}),
+    Route("events:detail", EVENT, kwargs=_event),
     Route(
         "events:detail",
         {**every(404, anonymous=LOGIN), "steward": 200},
         kwargs=lambda w: {"pk": w.draft_event.pk},
         note="a draft is seen only by its stewards and facilitators",
     ),
-    Route("events:calendar", EVENT, kwargs=_event, gaps={"agreement_pending": GATE}),
+    Route("events:calendar", EVENT, kwargs=_event),
     Route(
         "events:register",
         inside_network(member=REDIRECT),
@@ -98,7 +96,6 @@ ROUTES = [
         data=lambda w: {},
         changes=("member", "moderator"),
         note="the steward is not a member: refused with a message",
-        gaps={"agreement_pending": GATE},
     ),
     Route(
         "events:cancel_registration",
@@ -108,7 +105,6 @@ ROUTES = [
         data=lambda w: {},
         changes=("member",),
         note="the member is registered for the live event; the others have nothing to cancel",
-        gaps={"agreement_pending": GATE},
     ),
     Route("events:manage", RUN, kwargs=_event),
     Route("events:capacity", kwargs=_event, **run_post(lambda w: {"capacity": "6"})),

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from events import services
-from tests.factories import add_member, make_network, make_user
+from tests.factories import add_member, enrol_totp, make_network, make_user
 
 
 class EventWorld:
@@ -14,6 +14,7 @@ class EventWorld:
         self.steward = make_user(display_name="Grace Steward")
         self.network = make_network(steward=self.steward, slug="chairs-events")
         self.facilitator = add_member(self.network, make_user(display_name="Femi Facilitator"))
+        enrol_totp(self.facilitator)  # facilitators must use two-factor (the one gate asks)
         self.outsider = make_user(display_name="Priya Outsider")
         self.members = []
         self.event = self.make_event(capacity=capacity, **event_kwargs)

@@ -6,7 +6,6 @@ network but is not a member: stewards never read members' conversations.
 """
 
 from tests.access_table import (  # noqa: F401
-    GATE,
     GATED,
     LOGIN,
     REDIRECT,
@@ -127,7 +126,7 @@ ROUTES = [
     Route(
         "forums:topic_watch",
         kwargs=topic,
-        **posted(forum_page(REDIRECT), lambda w: {"watch": "0"}, gaps={"agreement_pending": GATE}),
+        **posted(forum_page(REDIRECT), lambda w: {"watch": "0"}),
         note="the member wrote the topic and the moderator replied, so both follow it; it ends",
     ),
     Route(
@@ -163,7 +162,6 @@ ROUTES = [
             forum_page(REDIRECT),
             lambda w: {"kind": "helpful"},
             changes=("member",),
-            gaps={"agreement_pending": GATE},
         ),
         note="nobody reacts to their own post: the moderator is refused with a message",
     ),
@@ -172,7 +170,6 @@ ROUTES = [
         forum_page(member=200, moderator=404),
         kwargs=others_post,
         note="nobody flags their own post",
-        gaps={"agreement_pending": GATE},
     ),
     Route(
         "forums:post_flag",
@@ -181,7 +178,6 @@ ROUTES = [
             forum_page(member=REDIRECT, moderator=404),
             lambda w: {"reason": "other", "detail": "Please look again."},
             changes=("member",),
-            gaps={"agreement_pending": GATE},
         ),
     ),
     Route("forums:post_hide", moderators_only(), kwargs=own_post),
