@@ -1,6 +1,7 @@
 """Real pages in Chromium on a live daphne: no console errors, no CSP violations, axe clean."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_user
 
@@ -37,7 +38,7 @@ def test_signed_in_pages_load_cleanly_and_are_accessible(browser_session, axe):
         axe(member.page)
     assert member.console_errors == []
     visit(member, "/")
-    assert member.page.get_by_text("Signed in as").is_visible()
+    expect(member.page.get_by_text("Signed in as")).to_be_visible()
 
 
 def test_home_page_works_at_320_pixels_wide(browser_session, axe):
