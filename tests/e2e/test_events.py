@@ -29,25 +29,25 @@ def test_waitlisted_member_gets_the_seat_when_the_first_cancels_and_facilitator_
     axe(first.page)
     first.page.get_by_role("link", name=world.event.title).click()
     first.page.get_by_role("button", name="Register").click()
-    assert first.page.get_by_text("You have a seat.").first.is_visible()
+    expect(first.page.get_by_text("You have a seat.").first).to_be_visible()
     axe(first.page)
 
     second = browser_session().sign_in(second_user)
     visit(second, event_path)
-    assert second.page.get_by_text("Full").first.is_visible()
+    expect(second.page.get_by_text("Full").first).to_be_visible()
     second.page.get_by_role("button", name="Join the waiting list").click()
-    assert second.page.get_by_text("You are number 1 on the waiting list").is_visible()
+    expect(second.page.get_by_text("You are number 1 on the waiting list")).to_be_visible()
     axe(second.page)
 
     first.page.get_by_role("button", name="Cancel my registration").click()
-    assert first.page.get_by_text("Your registration is cancelled").is_visible()
+    expect(first.page.get_by_text("Your registration is cancelled")).to_be_visible()
 
     # The waiting member's open page shows the seat without a reload (a notice arrived).
     expect(second.page.get_by_text("You have a seat.")).to_be_visible(timeout=15000)
     visit(second, event_path)
-    assert second.page.get_by_text("You have a seat.").is_visible()
+    expect(second.page.get_by_text("You have a seat.")).to_be_visible()
     visit(second, "/events/mine/")
-    assert second.page.get_by_text("Confirmed").is_visible()
+    expect(second.page.get_by_text("Confirmed")).to_be_visible()
     axe(second.page)
 
     enrol_totp(world.facilitator)
@@ -56,8 +56,8 @@ def test_waitlisted_member_gets_the_seat_when_the_first_cancels_and_facilitator_
     axe(facilitator.page)
     facilitator.page.get_by_label("Ben Hughes").check()
     facilitator.page.get_by_role("button", name="Save attendance").click()
-    assert facilitator.page.get_by_text("Attendance saved.").is_visible()
-    assert facilitator.page.get_by_label("Ben Hughes").is_checked()
+    expect(facilitator.page.get_by_text("Attendance saved.")).to_be_visible()
+    expect(facilitator.page.get_by_label("Ben Hughes")).to_be_checked()
     axe(facilitator.page)
 
     from events.models import Registration

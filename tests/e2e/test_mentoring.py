@@ -3,6 +3,7 @@ a steward's cohort run; axe on every page."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mentoring import selectors
 from tests.conftest import off_loop
@@ -43,12 +44,12 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
     mentee.page.get_by_label("Second focus area (optional)").select_option("hr_processes")
     mentee.page.get_by_role("button", name="See suggested mentors").click()
     mentee.page.get_by_role("heading", name="Suggested mentors").wait_for()
-    assert mentee.page.get_by_text(
-        "Covers all 2 of your focus areas: use of data, HR processes"
-    ).is_visible()
+    expect(
+        mentee.page.get_by_text("Covers all 2 of your focus areas: use of data, HR processes")
+    ).to_be_visible()
     axe(mentee.page)
     mentee.page.get_by_role("button", name="Ask Helen Okonkwo").click()
-    assert mentee.page.get_by_text("We have asked Helen Okonkwo").is_visible()
+    expect(mentee.page.get_by_text("We have asked Helen Okonkwo")).to_be_visible()
 
     # The mentor accepts.
     mentor_session = browser_session().sign_in(mentor.user)
@@ -69,8 +70,8 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
         session.page.get_by_label("Length in minutes").fill("45")
         session.page.get_by_label("Shared summary (both of you can read it)").fill(summary)
         session.page.get_by_role("button", name="Log meeting").click()
-        assert session.page.get_by_text("Meeting logged.").is_visible()
-    assert mentee.page.get_by_text("We looked at the data.").is_visible()
+        expect(session.page.get_by_text("Meeting logged.")).to_be_visible()
+    expect(mentee.page.get_by_text("We looked at the data.")).to_be_visible()
     axe(mentee.page)
 
     # A steward previews a cohort for another open request and confirms it.
@@ -82,9 +83,9 @@ def test_mentee_mentor_and_steward_work_through_mentoring(browser_session, axe):
     steward.page.get_by_role("heading", name="Result: 1 matched, 0 not matched").wait_for()
     axe(steward.page)
     steward.page.get_by_role("button", name="Confirm and send 1 proposal").click()
-    assert steward.page.get_by_text("1 proposals sent.").is_visible()
+    expect(steward.page.get_by_text("1 proposals sent.")).to_be_visible()
     go(steward, "/mentoring/steward/figures/", axe)
-    assert steward.page.get_by_role("img", name="Mentoring at a glance").is_visible()
+    expect(steward.page.get_by_role("img", name="Mentoring at a glance")).to_be_visible()
 
     for session in (mentee, mentor_session, steward):
         assert session.console_errors == []
