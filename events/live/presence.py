@@ -13,11 +13,14 @@ snapshot rebuilds the list from the `Attendance` rows, so a lost frame heals on 
 
 import asyncio
 import json
+import logging
 import weakref
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.5
 
@@ -62,8 +65,12 @@ async def _note(group, joined, left):
 
 async def _flush(loop, group):
     changes = _pending.get(loop, {}).pop(group, None)
-    if changes:
+    if not changes:
+        return
+    try:
         await _send(group, changes)
+    except Exception:  # noqa: BLE001 (Redis gone): the next snapshot rebuilds the list
+        logger.warning("presence frame for %s not sent", group, exc_info=True)
 
 
 async def _send(group, changes):

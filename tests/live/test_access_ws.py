@@ -126,7 +126,7 @@ async def test_each_message_type_as_each_role(kind, role, lw, sockets):
     sender = lw.facilitator if role == "facilitator" else lw.alice
     message, reply = await sync_to_async(setup_case)(kind, lw, sender)
     socket = await sockets(sender, lw.event)
-    await socket.drain()
+    await socket.receive_until("presence")  # its own arrival, batched (events.live.presence)
     before = await sync_to_async(fingerprint)()
     try:
         await socket.send(message)
@@ -209,7 +209,7 @@ BAD = [
 async def test_malformed_messages_get_an_error_and_change_nothing(label, text, error, lw, sockets):
     await sync_to_async(lw.go_live)()
     socket = await sockets(lw.alice, lw.event)
-    await socket.drain()
+    await socket.receive_until("presence")  # its own arrival, batched (events.live.presence)
     before = await sync_to_async(fingerprint)()
     try:
         await socket.send_text(text)
