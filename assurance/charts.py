@@ -5,8 +5,8 @@ from django.utils.html import format_html, format_html_join
 
 ROW = 22
 GAP = 10
-LABEL_WIDTH = 300
-BAR_WIDTH = 300
+LABEL_ROW = 24  # each category's label sits on its own line above its bars, never under them
+BAR_WIDTH = 440
 
 
 def _svg(chart_id, title, description, width, height, body):
@@ -30,10 +30,10 @@ def grouped_bar_chart(chart_id, *, title, categories, series, top, unit=""):
     value of a full-length bar (10 for the 0 to 10 scale, 100 for per cent).
     """
     bars_per_row = len(series)
-    block = bars_per_row * ROW + GAP * 2
+    block = LABEL_ROW + bars_per_row * ROW + GAP
     legend_height = 24 * len(series) + GAP
     height = legend_height + len(categories) * block
-    width = LABEL_WIDTH + BAR_WIDTH + 70
+    width = BAR_WIDTH + 70
     parts = []
     for i, (name, modifier, _) in enumerate(series):
         y = GAP + 24 * i
@@ -53,7 +53,7 @@ def grouped_bar_chart(chart_id, *, title, categories, series, top, unit=""):
         parts.append(
             format_html(
                 '<text x="0" y="{}" class="chart__label chart__label--category">{}</text>',
-                y0 + GAP + ROW * 0.75,
+                y0 + LABEL_ROW * 0.75,
                 label,
             )
         )
@@ -63,18 +63,18 @@ def grouped_bar_chart(chart_id, *, title, categories, series, top, unit=""):
             if value is None:
                 continue
             values.append(f"{name} {value}{unit}")
-            y = y0 + GAP + s * ROW
+            y = y0 + LABEL_ROW + s * ROW
             length = max(round(BAR_WIDTH * min(value, top) / top), 1)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" class="chart__bar '
                     'chart__bar--{}"></rect><text x="{}" y="{}" class="chart__value">{}{}</text>',
-                    LABEL_WIDTH,
+                    0,
                     y + 2,
                     length,
                     ROW - 4,
                     modifier,
-                    LABEL_WIDTH + length + 6,
+                    length + 6,
                     y + ROW * 0.7,
                     value,
                     unit,
@@ -93,8 +93,8 @@ def grouped_bar_chart(chart_id, *, title, categories, series, top, unit=""):
 
 def trend_chart(chart_id, *, title, points, top=10):
     """A line over rounds: `points` is [(label, value)], oldest first."""
-    width, height, left, bottom, pad = 620, 240, 40, 40, 20
-    plot_w, plot_h = width - left - pad, height - bottom - pad
+    width, height, left, bottom, pad = 620, 240, 70, 40, 20
+    plot_w, plot_h = width - left - 50, height - bottom - pad
     step = plot_w / max(len(points) - 1, 1)
     coords = [
         (left + (i * step if len(points) > 1 else plot_w / 2), pad + plot_h * (1 - value / top))

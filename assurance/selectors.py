@@ -5,7 +5,11 @@ Peer groups are read from other boards' `BoardResult` rows (closed rounds only, 
 newest), in one query, and shown only where a group has at least k boards.
 """
 
+import hashlib
 import statistics
+
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from assurance import charts, policies, questionnaire, reference
 from assurance.models import BoardResult
@@ -42,7 +46,29 @@ def _group(name, rows, item_codes):
 
 
 def peer_groups(result, item_codes):
-    """All boards, same organisation kind, same region: other boards' newest closed results."""
+    """All boards, same organisation kind, same region: other boards' newest closed results.
+
+    Groups change only when some round closes, so they are kept in the cache under a key that
+    changes whenever a result is written or removed (the count and the newest id of all
+    results): one small query per page instead of reading every other board's result.
+    """
+    stamp = BoardResult.objects.aggregate(count=Count("pk"), newest=Max("pk"))
+    key = "assurance:peers:{}:{}:{}:{}:{}:{}".format(
+        result.pk,
+        result.closed_at.timestamp(),
+        stamp["count"],
+        stamp["newest"],
+        policies.min_responses(),
+        hashlib.sha256(",".join(item_codes).encode()).hexdigest()[:16],
+    )
+    groups = cache.get(key)
+    if groups is None:
+        groups = _peer_groups(result, item_codes)
+        cache.set(key, groups, 24 * 3600)
+    return groups
+
+
+def _peer_groups(result, item_codes):
     rows = list(
         BoardResult.objects.filter(is_latest=True)
         .exclude(organisation_id=result.organisation_id)
