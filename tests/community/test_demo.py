@@ -48,8 +48,13 @@ def test_seed_demo_prints_every_account_by_role_in_under_30_lines(seeded, settin
     assert "manage.py demo_code <account>" in seeded
 
 
-def test_the_seedings_notification_emails_are_not_sent(seeded):
+@pytest.mark.django_db(transaction=True)
+def test_the_seedings_notification_emails_are_not_sent(settings, capsys):
+    # Real commits, so the notices' after-commit e-mails run as in `make demo`.
+    settings.DEBUG = True
+    call_command("seed_demo")
     assert mail.outbox == []
+    assert "Demo data is ready." in capsys.readouterr().out
 
 
 def test_demo_code_prints_the_current_code_of_the_printed_key(seeded, capsys, settings):
