@@ -10,7 +10,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from community.policies import _signed_in, group_ids, managed_networks, networks_open_to
+from community.policies import (
+    _signed_in,
+    get_network_for_member,
+    group_ids,
+    is_steward,
+    managed_networks,
+    networks_open_to,
+    require_network_content,
+)
 from events.models import (
     Event,
     EventGroupObjectPermission,
@@ -325,3 +333,12 @@ def can_see_notification_target(user, target):
     if isinstance(target, Registration):
         return target.user_id == user.pk and _notice_open(user, target.event)
     return False
+
+
+def get_network_for_events(user, slug):
+    """A network's events page: its stewards, and members to whom its content is open (the one
+    gate); a member who only lacks the agreement is sent to it, anyone else gets 404."""
+    network = get_network_for_member(user, slug)
+    if not is_steward(user, network):
+        require_network_content(user, network, "No such network.")
+    return network

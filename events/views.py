@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from community.policies import get_network_for_member, networks_visible_in
+from community.policies import networks_visible_in
 from events import policies, services
 from events.calendar import event_ics
 from events.forms import AttendanceForm, CapacityForm, EventForm
@@ -70,7 +70,7 @@ def event_list(request):
 
 
 def network_events(request, slug):
-    network = get_network_for_member(request.user, slug)
+    network = policies.get_network_for_events(request.user, slug)
     events = _decorate(
         list(
             _with_my_registration(
