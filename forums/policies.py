@@ -358,6 +358,11 @@ def searchable_posts(user):
     )
 
 
+def searchable_topics(user):
+    """Topics a member may find by their titles: approved, in forums they can read now."""
+    return _with_perm(Topic.objects.filter(is_approved=True), user, VIEW, "forum__")
+
+
 def get_reveal_for_viewer(user, pk):
     """A reveal: its moderator and the revealed author may read it; nobody else."""
     reveal = Reveal.objects.select_related("post__topic__forum__network").filter(pk=pk).first()

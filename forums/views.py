@@ -624,16 +624,18 @@ def flag_handle(request, pk):
 
 
 def search_view(request):
-    form = forms.SearchForm(request.GET)
-    results = []
-    query = ""
-    if form.is_valid():
-        query = form.cleaned_data["q"].strip()
-        if query:
-            results = search.search_posts(request.user, query)
-    return render(
-        request, "forums/search_results.html", {"form": form, "query": query, "results": results}
+    form = forms.SearchForm(
+        request.GET, networks=community_policies.networks_open_to(request.user).order_by("name")
     )
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = search.search(
+            request.user,
+            form.cleaned_data["q"].strip(),
+            network=form.cleaned_data["network"],
+            case_studies_only=form.cleaned_data["case_studies"],
+        )
+    return render(request, "forums/search_results.html", {"form": form, "results": results})
 
 
 def library(request):
