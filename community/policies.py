@@ -193,12 +193,19 @@ def networks_named_in_rows(user, rows):
 
 
 def discoverable_networks(user):
-    """Listed networks the user is not in, which they may ask to join."""
+    """Listed networks the user is not in and does not run, which they may ask to join."""
     if not _signed_in(user):
         return Network.objects.none()
-    return Network.objects.filter(listing=Network.Listing.LISTED).exclude(
-        members_group__in=group_ids(user)
+    return (
+        Network.objects.filter(listing=Network.Listing.LISTED)
+        .exclude(members_group__in=group_ids(user))
+        .exclude(pk__in=managed_network_ids(user))
     )
+
+
+def may_ask_to_join(user, network):
+    """Asking to join is for outsiders: never a member, never a steward of the network."""
+    return network.is_listed and not is_member(user, network) and not is_steward(user, network)
 
 
 def get_network_for_member(user, slug):

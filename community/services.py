@@ -269,6 +269,8 @@ def request_to_join(*, actor, network, message=""):
         raise CommunityError("This network is by invitation only.")
     if policies.is_member(actor, network):
         raise CommunityError("You are already a member.")
+    if not policies.may_ask_to_join(actor, network):
+        raise CommunityError("You run this network already.")
     existing = JoinRequest.objects.filter(
         network=network, user=actor, status=JoinRequest.Status.PENDING
     ).first()

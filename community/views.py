@@ -229,6 +229,11 @@ def networks(request):
 
 def network_join(request, slug):
     network = policies.get_network_for_joining(request.user, slug)
+    if not policies.may_ask_to_join(request.user, network):
+        # Members and the network's own stewards are never offered "Ask to join".
+        if policies.is_steward(request.user, network):
+            return redirect("community:steward_members", slug=network.slug)
+        return redirect("community:network", slug=network.slug)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
