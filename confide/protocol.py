@@ -38,6 +38,11 @@ class SiteApp:
         """May `user` still see this target of one of this app's notices."""
         return False
 
+    def describe_notification(self, viewer, notification):
+        """The in-app sentence for one of this app's notices, naming what happened and where
+        (asked only after the target was re-checked; e-mails never use it), or None."""
+        return None
+
     def has_revealed(self, viewer, content):
         """Has `viewer` learnt who wrote this app's anonymous `content` through the audited
         reveal, and may they still see it (asked only by community.policies.person_label)."""

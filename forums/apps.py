@@ -68,7 +68,7 @@ class ForumsConfig(SiteApp, AppConfig):
         from forums.models import Post, Reveal, Topic
 
         return [
-            Post.objects.select_related("topic__forum"),
+            Post.objects.select_related("topic__forum", "author__profile"),
             Topic.objects.select_related("forum"),
             Reveal.objects.select_related("post"),
         ]
@@ -77,6 +77,11 @@ class ForumsConfig(SiteApp, AppConfig):
         from forums.policies import can_see_notification_target
 
         return can_see_notification_target(user, target)
+
+    def describe_notification(self, viewer, notification):
+        from forums.policies import describe_notification
+
+        return describe_notification(viewer, notification)
 
     def has_revealed(self, viewer, content):
         from forums.policies import has_revealed
