@@ -481,7 +481,7 @@ def my_data_export(request):
 def my_data_erase(request):
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.erase_user(actor=request.user)
+        services.erase_user(actor=request.user, remove_writing=form.cleaned_data["remove_writing"])
         logout(request)
         return redirect("community:erased")
     return render(request, "community/erase_form.html", {"form": form})

@@ -26,6 +26,9 @@ class SiteApp:
     def erase_user_data(self, user):
         """Remove or anonymise what this app holds about `user`."""
 
+    def remove_user_writing(self, user):
+        """On erasure, when the person asks: remove what they wrote (it can identify them)."""
+
     def two_factor_roles(self, user):
         """Exists() expressions, each true when `user` has a role here that needs two-factor."""
         return []

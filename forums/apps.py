@@ -64,6 +64,11 @@ class ForumsConfig(SiteApp, AppConfig):
 
         erase_user_data(user)
 
+    def remove_user_writing(self, user):
+        from forums.data import remove_user_writing
+
+        remove_user_writing(user)
+
     def notification_target_querysets(self):
         from forums.models import Post, Reveal, Topic
 
