@@ -1,3 +1,5 @@
+import json
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
 from asgiref.sync import sync_to_async
@@ -5,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -475,6 +478,15 @@ def my_data_export(request):
     response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="confide-my-data.json"'
     return response
+
+
+@reauthentication_required
+def my_data_summary(request):
+    """The export beside the JSON, as a page a person can read."""
+    from community.summary import sections
+
+    data = json.loads(DjangoJSONEncoder().encode(services.export_user_data(actor=request.user)))
+    return render(request, "community/my_data_summary.html", {"sections": sections(data)})
 
 
 @reauthentication_required

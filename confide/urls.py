@@ -39,6 +39,7 @@ app_urls = [
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/activity/", views.my_activity, name="my_activity"),
     path("my-data/export/", views.my_data_export, name="my_data_export"),
+    path("my-data/summary/", views.my_data_summary, name="my_data_summary"),
     path("my-data/erase/", views.my_data_erase, name="my_data_erase"),
     path("account-erased/", views.erased, name="erased"),
     path("notifications/", views.notifications, name="notifications"),

@@ -209,6 +209,11 @@ ROUTES = [
         note="asks for the password again first",
     ),
     Route(
+        "community:my_data_summary",
+        every(REDIRECT, anonymous=LOGIN),
+        note="the export as a page; asks for the password again first",
+    ),
+    Route(
         "community:my_data_erase",
         every(REDIRECT, anonymous=LOGIN),
         note="asks for the password again first",

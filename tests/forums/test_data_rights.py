@@ -38,3 +38,20 @@ def test_the_export_carries_reveals_of_my_posts_with_the_reason(space):
     exported = data.export_user_data(space.author)
     assert [r["reason"] for r in exported["reveals_of_my_posts"]] == ["A safeguarding concern."]
     assert data.export_user_data(space.peer)["reveals_of_my_posts"] == []
+
+
+def test_the_html_summary_shows_the_same_data_as_the_json_escaped(space, client):
+    from tests.factories import PASSWORD
+
+    topic = space.topic(user=space.author, title="<i>Quiet</i> boards", body="Anon", anonymous=True)
+    services.reveal_author(
+        actor=space.moderator, post=topic.posts.get(), reason="A safeguarding concern."
+    )
+    client.force_login(space.author)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(reverse("community:my_data_summary"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "A safeguarding concern." in html
+    assert "&lt;i&gt;Quiet&lt;/i&gt; boards" in html and "<i>Quiet</i>" not in html
+    assert space.author.email in html
