@@ -367,6 +367,18 @@ def steward_requests(request, slug):
     )
 
 
+def steward_overview(request, slug):
+    """Counts by month for the network's stewards: aggregates only, small numbers hidden."""
+    from community.overview import SMALL, figures
+
+    network = policies.get_network_for_steward(request.user, slug)
+    return render(
+        request,
+        "community/steward_overview.html",
+        {"network": network, "charts": figures(network), "small": SMALL},
+    )
+
+
 def steward_members(request, slug):
     network = policies.get_network_for_steward(request.user, slug)
     if request.method == "POST":

@@ -26,6 +26,11 @@ class SiteApp:
     def erase_user_data(self, user):
         """Remove or anonymise what this app holds about `user`."""
 
+    def network_overview(self, network):
+        """Aggregates for the network's stewards: [(title, [(label, count), ...])], counts
+        only, never content (the overview suppresses counts under 5)."""
+        return []
+
     def remove_user_writing(self, user):
         """On erasure, when the person asks: remove what they wrote (it can identify them)."""
 

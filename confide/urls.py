@@ -28,6 +28,7 @@ app_urls = [
     path("networks/<slug:slug>/steward/invite/", views.steward_invite, name="steward_invite"),
     path("networks/<slug:slug>/steward/requests/", views.steward_requests, name="steward_requests"),
     path("networks/<slug:slug>/steward/members/", views.steward_members, name="steward_members"),
+    path("networks/<slug:slug>/steward/overview/", views.steward_overview, name="steward_overview"),
     path(
         "networks/<slug:slug>/steward/members/<int:user_id>/remove/",
         views.steward_remove,

@@ -168,6 +168,7 @@ ROUTES = [
         ),
     ),
     Route("community:steward_members", stewards_only(), kwargs=network),
+    Route("community:steward_overview", stewards_only(), kwargs=network),
     Route(
         "community:steward_members",
         kwargs=network,
