@@ -21,3 +21,10 @@ class CommunityConfig(SiteApp, AppConfig):
         if isinstance(target, Network):
             return policies.is_member(user, target) or policies.is_steward(user, target)
         return False
+
+    def network_overview(self, network):
+        from community.models import AuditEvent
+        from community.overview import by_month
+
+        joined = AuditEvent.objects.filter(network=network, verb="membership.add")
+        return [("Members joining, by month", by_month(joined))]

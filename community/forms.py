@@ -237,6 +237,10 @@ class EraseForm(forms.Form):
         label=f'Type "{ERASE_PHRASE}" to confirm',
         max_length=40,
     )
+    remove_writing = forms.BooleanField(
+        label='Also remove everything I wrote: my posts will read "removed by its author"',
+        required=False,
+    )
 
     def clean_confirmation(self):
         value = self.cleaned_data["confirmation"].strip().lower()

@@ -193,12 +193,19 @@ def networks_named_in_rows(user, rows):
 
 
 def discoverable_networks(user):
-    """Listed networks the user is not in, which they may ask to join."""
+    """Listed networks the user is not in and does not run, which they may ask to join."""
     if not _signed_in(user):
         return Network.objects.none()
-    return Network.objects.filter(listing=Network.Listing.LISTED).exclude(
-        members_group__in=group_ids(user)
+    return (
+        Network.objects.filter(listing=Network.Listing.LISTED)
+        .exclude(members_group__in=group_ids(user))
+        .exclude(pk__in=managed_network_ids(user))
     )
+
+
+def may_ask_to_join(user, network):
+    """Asking to join is for outsiders: never a member, never a steward of the network."""
+    return network.is_listed and not is_member(user, network) and not is_steward(user, network)
 
 
 def get_network_for_member(user, slug):
@@ -499,7 +506,7 @@ def _ask(user, expressions):
 
 
 def visible_notifications(user, limit):
-    """The user's latest notices whose target they may still see.
+    """The user's latest notices whose target they may still see, each with its `text`.
 
     Targets are fetched one query per kind, with what each app's check reads
     (`notification_target_querysets` hooks), and each distinct target is checked once, so a
@@ -520,8 +527,25 @@ def visible_notifications(user, limit):
         if key not in answers:
             answers[key] = can_see_notification_target(user, notification)
         if answers[key]:
+            notification.text = notice_text(user, notification)
             visible.append(notification)
     return visible
+
+
+def notice_text(viewer, notification):
+    """What a notice says in the app: the target's app names what happened and where, if it
+    can; otherwise the content-free sentence that e-mails use. Call on visible notices only."""
+    from django.apps import apps
+
+    from community import notices
+
+    if notification.target_type_id is not None:
+        config = apps.get_app_config(notification.target_type.app_label)
+        if isinstance(config, SiteApp):
+            text = config.describe_notification(viewer, notification)
+            if text:
+                return text
+    return notices.sentence(notification.kind)
 
 
 def can_see_notification_target(user, notification):

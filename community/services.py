@@ -269,6 +269,8 @@ def request_to_join(*, actor, network, message=""):
         raise CommunityError("This network is by invitation only.")
     if policies.is_member(actor, network):
         raise CommunityError("You are already a member.")
+    if not policies.may_ask_to_join(actor, network):
+        raise CommunityError("You run this network already.")
     existing = JoinRequest.objects.filter(
         network=network, user=actor, status=JoinRequest.Status.PENDING
     ).first()
@@ -595,8 +597,9 @@ def export_user_data(*, actor):
 
 
 @transaction.atomic
-def erase_user(*, actor):
-    """Remove personal data; authored content stays and shows "Former member"."""
+def erase_user(*, actor, remove_writing=False):
+    """Remove personal data; authored content stays and shows "Former member", unless the
+    person also asks to remove what they wrote (a post can identify its author)."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
@@ -605,6 +608,8 @@ def erase_user(*, actor):
 
     user = User.objects.select_for_update().get(pk=actor.pk)
     for app in site_apps():
+        if remove_writing:
+            app.remove_user_writing(user)
         app.erase_user_data(user)
     Profile.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -1,3 +1,5 @@
+import json
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
 from asgiref.sync import sync_to_async
@@ -5,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -229,6 +232,11 @@ def networks(request):
 
 def network_join(request, slug):
     network = policies.get_network_for_joining(request.user, slug)
+    if not policies.may_ask_to_join(request.user, network):
+        # Members and the network's own stewards are never offered "Ask to join".
+        if policies.is_steward(request.user, network):
+            return redirect("community:steward_members", slug=network.slug)
+        return redirect("community:network", slug=network.slug)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -359,6 +367,18 @@ def steward_requests(request, slug):
     )
 
 
+def steward_overview(request, slug):
+    """Counts by month for the network's stewards: aggregates only, small numbers hidden."""
+    from community.overview import SMALL, figures
+
+    network = policies.get_network_for_steward(request.user, slug)
+    return render(
+        request,
+        "community/steward_overview.html",
+        {"network": network, "charts": figures(network), "small": SMALL},
+    )
+
+
 def steward_members(request, slug):
     network = policies.get_network_for_steward(request.user, slug)
     if request.method == "POST":
@@ -473,10 +493,19 @@ def my_data_export(request):
 
 
 @reauthentication_required
+def my_data_summary(request):
+    """The export beside the JSON, as a page a person can read."""
+    from community.summary import sections
+
+    data = json.loads(DjangoJSONEncoder().encode(services.export_user_data(actor=request.user)))
+    return render(request, "community/my_data_summary.html", {"sections": sections(data)})
+
+
+@reauthentication_required
 def my_data_erase(request):
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.erase_user(actor=request.user)
+        services.erase_user(actor=request.user, remove_writing=form.cleaned_data["remove_writing"])
         logout(request)
         return redirect("community:erased")
     return render(request, "community/erase_form.html", {"form": form})

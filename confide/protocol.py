@@ -26,6 +26,14 @@ class SiteApp:
     def erase_user_data(self, user):
         """Remove or anonymise what this app holds about `user`."""
 
+    def network_overview(self, network):
+        """Aggregates for the network's stewards: [(title, [(label, count), ...])], counts
+        only, never content (the overview suppresses counts under 5)."""
+        return []
+
+    def remove_user_writing(self, user):
+        """On erasure, when the person asks: remove what they wrote (it can identify them)."""
+
     def two_factor_roles(self, user):
         """Exists() expressions, each true when `user` has a role here that needs two-factor."""
         return []
@@ -37,6 +45,11 @@ class SiteApp:
     def can_see_notification_target(self, user, target):
         """May `user` still see this target of one of this app's notices."""
         return False
+
+    def describe_notification(self, viewer, notification):
+        """The in-app sentence for one of this app's notices, naming what happened and where
+        (asked only after the target was re-checked; e-mails never use it), or None."""
+        return None
 
     def has_revealed(self, viewer, content):
         """Has `viewer` learnt who wrote this app's anonymous `content` through the audited

@@ -28,6 +28,7 @@ app_urls = [
     path("networks/<slug:slug>/steward/invite/", views.steward_invite, name="steward_invite"),
     path("networks/<slug:slug>/steward/requests/", views.steward_requests, name="steward_requests"),
     path("networks/<slug:slug>/steward/members/", views.steward_members, name="steward_members"),
+    path("networks/<slug:slug>/steward/overview/", views.steward_overview, name="steward_overview"),
     path(
         "networks/<slug:slug>/steward/members/<int:user_id>/remove/",
         views.steward_remove,
@@ -39,6 +40,7 @@ app_urls = [
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/activity/", views.my_activity, name="my_activity"),
     path("my-data/export/", views.my_data_export, name="my_data_export"),
+    path("my-data/summary/", views.my_data_summary, name="my_data_summary"),
     path("my-data/erase/", views.my_data_erase, name="my_data_erase"),
     path("account-erased/", views.erased, name="erased"),
     path("notifications/", views.notifications, name="notifications"),

@@ -48,3 +48,10 @@ class EventsConfig(SiteApp, AppConfig):
         from events import policies
 
         return policies.can_see_notification_target(user, target)
+
+    def network_overview(self, network):
+        from community.overview import by_month
+        from events.models import Registration
+
+        attended = Registration.objects.filter(event__networks=network, attended=True)
+        return [("Event attendance, by month", by_month(attended, field="event__starts_at"))]

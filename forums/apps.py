@@ -64,11 +64,29 @@ class ForumsConfig(SiteApp, AppConfig):
 
         erase_user_data(user)
 
+    def network_overview(self, network):
+        from community.overview import by_month
+        from forums.models import Post, Topic
+
+        topics = Topic.objects.filter(forum__network=network, is_approved=True)
+        posts = Post.objects.filter(topic__forum__network=network, deleted_at__isnull=True)
+        replies = posts.exclude(pk__in=_first_posts(topics))
+        return [
+            ("Active members (who posted), by month", by_month(posts, distinct="author")),
+            ("Topics started, by month", by_month(topics)),
+            ("Replies, by month", by_month(replies)),
+        ]
+
+    def remove_user_writing(self, user):
+        from forums.data import remove_user_writing
+
+        remove_user_writing(user)
+
     def notification_target_querysets(self):
         from forums.models import Post, Reveal, Topic
 
         return [
-            Post.objects.select_related("topic__forum"),
+            Post.objects.select_related("topic__forum", "author__profile"),
             Topic.objects.select_related("forum"),
             Reveal.objects.select_related("post"),
         ]
@@ -78,7 +96,19 @@ class ForumsConfig(SiteApp, AppConfig):
 
         return can_see_notification_target(user, target)
 
+    def describe_notification(self, viewer, notification):
+        from forums.policies import describe_notification
+
+        return describe_notification(viewer, notification)
+
     def has_revealed(self, viewer, content):
         from forums.policies import has_revealed
 
         return has_revealed(viewer, content)
+
+
+def _first_posts(topics):
+    """The opening post of each topic (the earliest), as a subquery of ids."""
+    from django.db.models import Min
+
+    return topics.annotate(first=Min("posts__id")).values("first")

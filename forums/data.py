@@ -1,6 +1,9 @@
 """Data rights for the forums: a member's own writing out, and their traces removed on erasure."""
 
-from forums.models import Flag, Post, Reaction, ReadState, Subscription, Topic
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from forums.models import Flag, Post, PostRevision, Reaction, ReadState, Reveal, Subscription, Topic
 
 
 def export_user_data(user):
@@ -48,6 +51,10 @@ def export_user_data(user):
         ],
         "reactions": list(Reaction.objects.filter(user=user).values("post_id", "kind")),
         "watching": list(Subscription.objects.filter(user=user).values_list("topic_id", flat=True)),
+        # Who learnt an anonymous post's author is the author's to know, with the reason given.
+        "reveals_of_my_posts": list(
+            Reveal.objects.filter(post__author=user).values("post_id", "reason", "created_at")
+        ),
         "flags_raised": list(
             Flag.objects.filter(reporter=user).values("post_id", "reason", "status", "created_at")
         ),
@@ -60,3 +67,13 @@ def erase_user_data(user):
     ReadState.objects.filter(user=user).delete()
     Flag.objects.filter(reporter=user).update(reporter=None, detail="")
     # Pseudonyms stay: they keep a topic's conversation readable and name nobody.
+
+
+def remove_user_writing(user):
+    """Erasure with the writing: every post reads "removed by its author", its words and past
+    versions gone; topics keep their conversation but lose the title the person wrote."""
+    Post.objects.filter(author=user).update(
+        source="", html="", search_vector=None, deleted_at=Coalesce("deleted_at", timezone.now())
+    )
+    PostRevision.objects.filter(post__author=user).delete()
+    Topic.objects.filter(author=user).update(title="A topic removed by its author")

@@ -89,6 +89,45 @@ TOPICS = [
     ),
     (
         "learning",
+        "practice",
+        "ceo",
+        False,
+        "case_study",
+        ["education_on_race", "personal_values"],
+        "Case study: a board development programme on race, led by the chair",
+        "Our board spent a year learning together about racism in the NHS: sessions with an "
+        "outside educator, reading between meetings, and each member writing down one thing "
+        "they would do differently. We review those commitments in every appraisal.",
+        [("ned", False, "How did you keep it going once the sessions stopped?")],
+    ),
+    (
+        "learning",
+        "practice",
+        "edi",
+        False,
+        "case_study",
+        ["staff_networks", "safe_spaces"],
+        "Case study: our staff network chair now attends the board",
+        "The chair of our ethnic minority staff network has a standing place at public board "
+        "meetings and protected time to do the role. Before each meeting the network holds a "
+        "confidential space where staff can raise what they would not say in the open.",
+        [("director", False, "Was the protected time written into the job plan?")],
+    ),
+    (
+        "learning",
+        "practice",
+        "director",
+        False,
+        "case_study",
+        ["challenging_discrimination", "culture_of_challenge"],
+        "Case study: agreeing how our board challenges bias in the room",
+        "After a difficult meeting we agreed, as a whole board, what any member does when a "
+        "remark or a decision seems biased: name it, pause the item, and come back to it. "
+        "The chair checks at the end of each meeting whether it happened and how it felt.",
+        [("ned2", True, "Has anyone used it against a senior colleague yet?")],
+    ),
+    (
+        "learning",
         "general",
         "ceo",
         False,

@@ -97,6 +97,18 @@ class SuspendForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search words", max_length=200, required=False)
+    network = forms.ModelChoiceField(
+        label="Where",
+        queryset=None,
+        required=False,
+        empty_label="All my networks",
+    )
+    case_studies = forms.BooleanField(label="Case studies only", required=False)
+
+    def __init__(self, *args, networks, **kwargs):
+        """`networks`: the networks whose content the viewer may see now (the gate's answer)."""
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
 
 
 class LibraryForm(forms.Form):

@@ -358,6 +358,11 @@ def searchable_posts(user):
     )
 
 
+def searchable_topics(user):
+    """Topics a member may find by their titles: approved, in forums they can read now."""
+    return _with_perm(Topic.objects.filter(is_approved=True), user, VIEW, "forum__")
+
+
 def get_reveal_for_viewer(user, pk):
     """A reveal: its moderator and the revealed author may read it; nobody else."""
     reveal = Reveal.objects.select_related("post__topic__forum__network").filter(pk=pk).first()
@@ -440,3 +445,26 @@ def can_see_notification_target(user, target):
 
 def can_moderate_network(user, network):
     return moderated_forums(user).filter(network=network).exists()
+
+
+# Notices --------------------------------------------------------------------------------------
+
+_NOTICE_ABOUT_POST = {
+    "forum_reply": "{who} replied in '{title}'",
+    "forum_mention": "{who} mentioned you in '{title}'",
+    "forum_post_hidden": "A moderator hid your post in '{title}'",
+}
+_NOTICE_ABOUT_TOPIC = {"forum_topic_approved": "A moderator approved your topic '{title}'"}
+
+
+def describe_notification(viewer, notification):
+    """In-app only, and only once the target was re-checked: who did what, and where. The
+    person is named through person_label, so an anonymous author stays anonymous."""
+    target = notification.target
+    if isinstance(target, Post) and notification.kind in _NOTICE_ABOUT_POST:
+        return _NOTICE_ABOUT_POST[notification.kind].format(
+            who=author_label(viewer, target), title=target.topic.title
+        )
+    if isinstance(target, Topic) and notification.kind in _NOTICE_ABOUT_TOPIC:
+        return _NOTICE_ABOUT_TOPIC[notification.kind].format(title=target.title)
+    return None

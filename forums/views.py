@@ -274,6 +274,18 @@ def topic_detail(request, pk):
             status = 400
     else:
         form = forms.ReplyForm(allow_anonymous=forum.allow_anonymous)
+    # "New since your last visit": the first post written or changed after the member last read
+    # the topic (one query, whatever the number of posts); ?unread jumps straight to it.
+    first_unread = None
+    if 0 <= topic.read_seq < topic.last_seq:
+        first_unread = (
+            Post.objects.filter(topic=topic, seq__gt=topic.read_seq)
+            .order_by("created_at", "id")
+            .only("pk", "topic_id", "created_at")
+            .first()
+        )
+    if request.method == "GET" and "unread" in request.GET and first_unread is not None:
+        return redirect(_post_location(first_unread))
     num_pages = math.ceil(topic.post_count / POSTS_PER_PAGE) or 1
     # A refused reply is shown again under the last page, where it would have gone.
     number = num_pages if request.method == "POST" else _page_number(request, num_pages)
@@ -284,6 +296,8 @@ def topic_detail(request, pk):
         .order_by("created_at", "id")[start : start + POSTS_PER_PAGE]
     )
     decorate_posts(request.user, topic, posts, can_moderate)
+    for post in posts:
+        post.is_new = 0 <= topic.read_seq < post.seq
     if topic.read_seq < topic.last_seq:
         services.mark_read(actor=request.user, topic=topic, first_time=topic.read_seq < 0)
     move_targets = []
@@ -310,6 +324,7 @@ def topic_detail(request, pk):
             "form": form,
             "preview": preview,
             "move_targets": move_targets,
+            "first_unread_url": _post_location(first_unread) if first_unread else "",
         },
         status=status,
     )
@@ -624,16 +639,18 @@ def flag_handle(request, pk):
 
 
 def search_view(request):
-    form = forms.SearchForm(request.GET)
-    results = []
-    query = ""
-    if form.is_valid():
-        query = form.cleaned_data["q"].strip()
-        if query:
-            results = search.search_posts(request.user, query)
-    return render(
-        request, "forums/search_results.html", {"form": form, "query": query, "results": results}
+    form = forms.SearchForm(
+        request.GET, networks=community_policies.networks_open_to(request.user).order_by("name")
     )
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = search.search(
+            request.user,
+            form.cleaned_data["q"].strip(),
+            network=form.cleaned_data["network"],
+            case_studies_only=form.cleaned_data["case_studies"],
+        )
+    return render(request, "forums/search_results.html", {"form": form, "results": results})
 
 
 def library(request):

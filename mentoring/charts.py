@@ -8,7 +8,7 @@ LABEL_WIDTH = 200
 BAR_WIDTH = 260
 
 
-def bar_chart(bars, *, title):
+def bar_chart(bars, *, title, ident="chart"):
     """`bars`: (label, value, unit). Returns safe SVG with a title and a description."""
     top = max((value for _, value, _ in bars), default=0) or 1
     height = len(bars) * (BAR_HEIGHT + GAP) + GAP
@@ -36,14 +36,18 @@ def bar_chart(bars, *, title):
         )
     description = "; ".join(f"{label}: {value}{unit}" for label, value, unit in bars)
     return format_html(
-        '<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" '
+        '<svg class="chart" role="img" aria-labelledby="{}-title {}-desc" '
         'viewBox="0 0 {} {}" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="chart-title">{}</title><desc id="chart-desc">{}</desc>{}</svg>',
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
+        ident,
+        ident,
         width,
         height,
         width,
         height,
+        ident,
         title,
+        ident,
         description,
         format_html_join("", "{}", ((row,) for row in rows)),
     )

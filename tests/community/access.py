@@ -129,9 +129,10 @@ ROUTES = [
     Route("community:networks", signed_in()),
     Route(
         "community:network_join",
-        inside_network(agreement_pending=200),
+        inside_network(member=REDIRECT, agreement_pending=REDIRECT),
         kwargs=network,
-        note="an unlisted network cannot be asked to join: 404 for outsiders",
+        note="an unlisted network cannot be asked to join: 404 for outsiders; members and "
+        "its stewards are sent to its page, never offered 'Ask to join'",
     ),
     Route(
         "community:network_join",
@@ -139,8 +140,8 @@ ROUTES = [
         kwargs=listed,
         method="post",
         data=lambda w: {"message": "I chair a trust board."},
-        changes=SIGNED_IN,
-        note="a listed network; the steward runs it but is not a member, so may ask too",
+        changes=tuple(role for role in SIGNED_IN if role != "steward"),
+        note="a listed network; the steward runs it, so is sent to its steward pages instead",
     ),
     Route("community:members", inside_network(), kwargs=network),
     Route(
@@ -167,6 +168,7 @@ ROUTES = [
         ),
     ),
     Route("community:steward_members", stewards_only(), kwargs=network),
+    Route("community:steward_overview", stewards_only(), kwargs=network),
     Route(
         "community:steward_members",
         kwargs=network,
@@ -206,6 +208,11 @@ ROUTES = [
         "community:my_data_export",
         every(REDIRECT, anonymous=LOGIN),
         note="asks for the password again first",
+    ),
+    Route(
+        "community:my_data_summary",
+        every(REDIRECT, anonymous=LOGIN),
+        note="the export as a page; asks for the password again first",
     ),
     Route(
         "community:my_data_erase",

@@ -85,3 +85,11 @@ def test_console_email_is_plain_utf8_with_links_unbroken():
     assert link in text
     assert "\u201cChairs\u2019 network\u201d" in text
     assert "=E2=80" not in text and "quoted-printable" not in text
+
+
+def test_the_demo_has_a_case_study_in_each_of_the_ten_areas(seeded):
+    from community.models import PracticeArea
+    from forums.models import TopicArea
+
+    covered = set(TopicArea.objects.filter(topic__kind="case_study").values_list("area", flat=True))
+    assert covered == set(PracticeArea.values)

@@ -297,3 +297,18 @@ def test_every_xss_payload_in_a_bio_and_a_display_name_renders_inert(world, clie
             },
             allow_relative_urls=True,
         )
+
+
+def test_a_steward_is_never_offered_ask_to_join_for_a_network_they_run(world, client):
+    from community import services
+
+    client.force_login(world.steward)
+    page = client.get(reverse("community:networks")).content.decode()
+    assert "Ask to join" not in page
+    assert world.listed.name in page  # listed under "Your networks" instead
+    answer = client.get(reverse("community:network_join", args=[world.listed.slug]))
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("community:steward_members", args=[world.listed.slug])
+    with pytest.raises(services.CommunityError):
+        services.request_to_join(actor=world.steward, network=world.listed)
+    assert not JoinRequest.objects.filter(user=world.steward).exists()

@@ -67,3 +67,100 @@ def test_library_filters_by_area_and_organisation_kind_and_orders_by_helpful(spa
     assert [t.pk for t in client.get(url, {"organisation_kind": "acute"}).context["topics"]] == [
         first.pk
     ]
+
+
+# The site search: titles, posts, case studies and events, scoped by the policies ----------------
+
+
+def _titles(results):
+    return sorted(str(hit.title_html) for hit in results.hits)
+
+
+def test_search_finds_a_topic_by_a_word_in_its_title_on_either_database(space, client):
+    space.topic(user=space.author, title="When the board goes quiet", body="Silence.")
+    space.topic(user=space.inner, forum=space.narrow, title="Quiet in the circle", body="Hm.")
+    found = search.search(space.peer, "quiet")
+    topics = [hit for hit in found.hits if hit.kind == "Topic"]
+    assert len(topics) == 1
+    assert "<mark>" in str(topics[0].title_html)
+    assert "Open talk" in topics[0].where
+    assert search.search(space.outsider, "quiet").hits == []
+    client.force_login(space.peer)
+    page = client.get(reverse("forums:search"), {"q": "quiet"}).content.decode()
+    assert "goes <mark>quiet</mark>" in page.lower()
+    assert "circle" not in page.lower().split("search results")[-1]
+
+
+def test_search_filters_by_network_and_case_studies(space):
+    from tests.factories import add_member, make_network, make_user
+
+    other = make_network(steward=make_user(), slug="other")
+    add_member(other, space.peer)
+    other_forum = services.create_forum(actor=None, network=other, name="Other talk", slug="ot")
+    space.topic(user=space.author, title="Budget talk")
+    space.topic(user=space.author, title="Budget case", kind="case_study")
+    space.topic(user=space.peer, forum=other_forum, title="Budget elsewhere")
+    everything = search.search(space.peer, "budget")
+    assert len([h for h in everything.hits if h.kind != "Post"]) == 3
+    mine = search.search(space.peer, "budget", network=space.network)
+    assert all("Other talk" not in hit.where for hit in mine.hits)
+    cases = search.search(space.peer, "budget", case_studies_only=True)
+    assert {h.kind for h in cases.hits} <= {"Case study", "Post"}
+    assert [h.kind for h in cases.hits if h.kind != "Post"] == ["Case study"]
+
+
+def test_search_snippets_escape_what_members_wrote(space):
+    space.topic(user=space.author, title="Panels <b>bold</b>", body="<script>x</script> panels")
+    found = search.search(space.peer, "panels")
+    for hit in found.hits:
+        html = str(hit.title_html) + str(hit.snippet_html)
+        assert "<b>" not in html and "<script>" not in html
+
+
+def test_search_finds_events_the_member_may_open_and_not_others(space):
+    import datetime
+
+    from django.utils import timezone
+
+    from events import services as event_services
+
+    starts = timezone.now() + datetime.timedelta(days=3)
+    event_services.create_event(
+        actor=space.steward,
+        networks=[space.network],
+        title="Governance clinic",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        publish=True,
+    )
+    assert [h.kind for h in search.search(space.peer, "clinic").hits] == ["Event"]
+    assert search.search(space.outsider, "clinic").hits == []
+
+
+def test_a_search_that_finds_nothing_says_what_was_searched_and_suggests(space, client):
+    space.topic(user=space.author, title="Recruitment panels that work")
+    space.topic(user=space.inner, forum=space.narrow, title="Secretive succession plans")
+    found = search.search(space.peer, "recruitmnet")
+    assert found.hits == []
+    assert found.suggestions == ["recruitment"]
+    # Suggestions come only from titles the viewer may see.
+    assert search.search(space.peer, "sucession").suggestions == []
+    assert search.search(space.inner, "sucession").suggestions == ["succession"]
+    client.force_login(space.peer)
+    page = client.get(reverse("forums:search"), {"q": "recruitmnet"}).content.decode()
+    assert "Nothing matched" in page and "topic titles, posts, events" in page
+    assert "?q=recruitment" in page
+
+
+@pytest.mark.postgres
+def test_postgres_search_highlights_titles_and_posts_and_suggests_by_trigram(space):
+    space.topic(
+        user=space.author, title="When the board goes quiet", body="Boards that stop asking"
+    )
+    found = search.search(space.peer, "boards")
+    kinds = sorted(h.kind for h in found.hits)
+    assert kinds == ["Post", "Topic"]
+    for hit in found.hits:
+        assert "<mark>" in str(hit.title_html) + str(hit.snippet_html)
+    assert search.search(space.peer, "quiett").suggestions == ["quiet"]
+    assert search.search(space.outsider, "boards").hits == []
