@@ -308,3 +308,12 @@ def world(db):
 def fast_password_hashing(settings):
     """Test passwords need no work factor; daphne servers in tests accept the same hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_user_cache():
+    """Each test starts with a new site version of the per-user cache (community/usercache.py):
+    ids are reused from one test's database to the next, and the cache outlives both."""
+    from community import usercache
+
+    usercache._replace(usercache.SITE_KEY)
