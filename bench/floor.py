@@ -29,6 +29,7 @@ os.environ["DEBUG"] = "0"
 os.environ["ALLOWED_HOSTS"] = "testserver"
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ["SECURE_COOKIES"] = "0"
+os.environ.setdefault("USERCACHE_DIR", str(ROOT / "var" / "usercache-bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confide.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-000000000000")
 

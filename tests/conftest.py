@@ -17,6 +17,9 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The per-user cache's files for tests and their daphne servers (which inherit this), apart
+# from a local server's: each test replaces the site version there.
+os.environ.setdefault("USERCACHE_DIR", str(ROOT / "var" / "usercache-test"))
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
 HAVE_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
