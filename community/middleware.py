@@ -42,7 +42,7 @@ class TwoFactorEnrolmentMiddleware:
     """Stewards, moderators, facilitators and members of networks that require it enrol TOTP
     before any other page (DESIGN.md rule 10). allauth cannot make MFA compulsory; this does.
 
-    One query per request, whoever is signed in (policies.must_enrol_in_two_factor).
+    No query on a cached request; one (policies.must_enrol_in_two_factor) after a change.
     """
 
     def __init__(self, get_response):
@@ -66,14 +66,11 @@ class TwoFactorEnrolmentMiddleware:
 
 
 def must_enrol(user):
-    """True when the user must use TOTP and has none yet; cached on the user for the request."""
-    cached = getattr(user, "_confide_must_enrol", None)
-    if cached is None:
-        from community import policies
+    """True when the user must use TOTP and has none yet: from the per-user cache, whose key a
+    role, membership, network or authenticator change replaces (community/usercache.py)."""
+    from community import usercache
 
-        cached = policies.must_enrol_in_two_factor(user)
-        user._confide_must_enrol = cached
-    return cached
+    return usercache.facts(user)["must_enrol"]
 
 
 class AgreementGateMiddleware:

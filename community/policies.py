@@ -33,14 +33,18 @@ def checker_for(user):
 
 
 def group_ids(user):
-    """The user's group ids, read once per user object."""
-    ids = getattr(user, "_confide_group_ids", None)
-    if ids is None:
-        ids = (
-            frozenset(user.groups.values_list("id", flat=True)) if _signed_in(user) else frozenset()
-        )
-        user._confide_group_ids = ids
-    return ids
+    """The user's group ids: from the per-user cache (community/usercache.py), whose versioned
+    key every membership change replaces."""
+    if not _signed_in(user):
+        return frozenset()
+    from community import usercache
+
+    return usercache.facts(user)["group_ids"]
+
+
+def read_group_ids(user):
+    """The user's group ids from the database (what usercache stores)."""
+    return frozenset(user.groups.values_list("id", flat=True))
 
 
 def forget_cached_permissions(user):
@@ -52,6 +56,7 @@ def forget_cached_permissions(user):
         "_confide_stewarded_members",
         "_confide_open_networks",
         "_confide_must_enrol",
+        "_confide_facts",
         "_perm_cache",
         "_user_perm_cache",
         "_group_perm_cache",
@@ -71,10 +76,9 @@ def is_moderator(user, network):
 def is_steward(user, network):
     if not _signed_in(user):
         return False
-    if user.is_superuser:
-        # guardian's checker says yes to superusers for everything; ask the grant tables.
-        return managed_networks(user).filter(pk=network.pk).exists()
-    return checker_for(user).has_perm(MANAGE_NETWORK, network)
+    # The grant tables, as guardian's checker would ask them (but never its superuser "yes"),
+    # read from the per-user cache every page shares: no query on a warm request.
+    return network.pk in managed_network_ids(user)
 
 
 def is_steward_anywhere(user):
@@ -99,23 +103,26 @@ def _steward_grant(user, groups):
 
 
 def managed_network_ids(user):
-    """The ids of the networks the user stewards, read once per user object.
+    """The ids of the networks the user stewards, from the per-user cache (usercache.py)."""
+    if not _signed_in(user):
+        return frozenset()
+    from community import usercache
+
+    return usercache.facts(user)["managed_ids"]
+
+
+def read_managed_network_ids(user):
+    """The stewarded network ids from the database (what usercache stores).
 
     Only object grants count (no global permission, no superuser shortcut), as guardian's
     get_objects_for_user with STRICT would answer; asked directly because that call costs
     about 3 ms of Python each time and several policies ask it on every page.
     """
-    ids = getattr(user, "_confide_managed_ids", None)
-    if ids is None:
-        ids = frozenset()
-        if _signed_in(user):
-            ids = frozenset(
-                Network.objects.filter(_steward_grant(user, group_ids(user)))
-                .values_list("pk", flat=True)
-                .distinct()
-            )
-        user._confide_managed_ids = ids
-    return ids
+    return frozenset(
+        Network.objects.filter(_steward_grant(user, user.groups.values("pk")))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def managed_networks(user):
@@ -514,6 +521,10 @@ def visible_notifications(user, limit):
     """
     from django.contrib.contenttypes.prefetch import GenericPrefetch
 
+    from community import usercache
+
+    if not _signed_in(user) or not usercache.facts(user)["has_notices"]:
+        return []  # no notice at all (the cached fact a new notice's save replaces): no query
     querysets = [
         queryset for app in site_apps() for queryset in app.notification_target_querysets()
     ]
@@ -664,6 +675,37 @@ def my_answered_join_requests(user, days=30):
         .select_related("network")
         .order_by("-decided_at"),
     )
+
+
+def my_join_requests(user, days=30):
+    """(pending, answered in the last `days`) from one query: the two lists above, as the
+    dashboard shows them on every visit."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.models import JoinRequest
+
+    if not _signed_in(user):
+        return [], []
+    since = timezone.now() - timedelta(days=days)
+    rows = networks_named_in_rows(
+        user,
+        JoinRequest.objects.filter(user=user)
+        .filter(
+            Q(status=JoinRequest.Status.PENDING)
+            | Q(
+                status__in=[JoinRequest.Status.APPROVED, JoinRequest.Status.DECLINED],
+                decided_at__gte=since,
+            )
+        )
+        .select_related("network")
+        .order_by("-decided_at", "pk"),
+    )
+    pending, answered = [], []
+    for row in rows:
+        (pending if row.status == JoinRequest.Status.PENDING else answered).append(row)
+    return pending, answered
 
 
 def networks_with_pending_requests(user):

@@ -53,6 +53,9 @@ def user_logged_out(sender, request, user, **kwargs):
 
 
 def connect():
+    from community import usercache
+
+    usercache.connect()
     mfa_signals.authenticator_added.connect(authenticator_added, dispatch_uid="confide-mfa-add")
     mfa_signals.authenticator_removed.connect(
         authenticator_removed, dispatch_uid="confide-mfa-remove"

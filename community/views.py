@@ -57,14 +57,15 @@ def accessibility(request):
 
 def dashboard(request):
     user = request.user
+    join_requests, answered_requests = policies.my_join_requests(user)
     return render(
         request,
         "community/dashboard.html",
         {
             "networks": list(policies.visible_networks(user).order_by("name")),
             "invitations": list(policies.pending_invitations_for(user)),
-            "join_requests": list(policies.my_pending_join_requests(user)),
-            "answered_requests": list(policies.my_answered_join_requests(user)),
+            "join_requests": join_requests,
+            "answered_requests": answered_requests,
             "requests_to_answer": list(policies.networks_with_pending_requests(user)),
             "notices": policies.visible_notifications(user, 10)[:5],
         },

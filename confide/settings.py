@@ -178,6 +178,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What every signed-in page asks about its user (community/usercache.py): shared by every process
+# serving the site, since a change made in one must reach the next request in any other.
+# Redis when there is one; otherwise files under var/ (one server, or a test's daphne beside it).
+CACHES["usercache"] = (
+    {**CACHES["default"], "TIMEOUT": 3600}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("USERCACHE_DIR", str(BASE_DIR / "var" / "usercache")),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+)
 if not (REDIS_URL or REDIS_SENTINELS):
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

@@ -17,6 +17,9 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The per-user cache's files for tests and their daphne servers (which inherit this), apart
+# from a local server's: each test replaces the site version there.
+os.environ.setdefault("USERCACHE_DIR", str(ROOT / "var" / "usercache-test"))
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
 HAVE_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
@@ -308,3 +311,12 @@ def world(db):
 def fast_password_hashing(settings):
     """Test passwords need no work factor; daphne servers in tests accept the same hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_user_cache():
+    """Each test starts with a new site version of the per-user cache (community/usercache.py):
+    ids are reused from one test's database to the next, and the cache outlives both."""
+    from community import usercache
+
+    usercache._replace(usercache.SITE_KEY)

@@ -219,10 +219,12 @@ def test_the_network_list_uses_a_fixed_number_of_queries(
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)
+    small = len(small)  # now: the next request empties the log it reads
     for i in range(5):
         add_member(make_network(slug=f"more-{i}", listing="listed"), world.member)
         make_network(slug=f"open-{i}", listing="listed")
-    with django_assert_max_num_queries(len(small)):
+    client.get(url)  # the changes replaced the cached facts' version: one request reads them
+    with django_assert_max_num_queries(small):
         client.get(url)
 
 
