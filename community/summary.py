@@ -1,6 +1,6 @@
 """The export as a page a person can read: the same data as the JSON, laid out as sections.
 
-Built from services.export_user_data, so the page and the file can never disagree.
+Built from community.data.export_user_data, so the page and the file can never disagree.
 """
 
 from django.utils.text import capfirst

@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from community import data as community_data
 from community import health, policies, services
 from community.adapters import INVITATION_SESSION_KEY, WELCOME_SESSION_KEY
 from community.forms import (
@@ -487,7 +488,7 @@ def my_data(request):
 
 @reauthentication_required
 def my_data_export(request):
-    data = services.export_user_data(actor=request.user)
+    data = community_data.export_user_data(actor=request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="confide-my-data.json"'
     return response
@@ -498,7 +499,9 @@ def my_data_summary(request):
     """The export beside the JSON, as a page a person can read."""
     from community.summary import sections
 
-    data = json.loads(DjangoJSONEncoder().encode(services.export_user_data(actor=request.user)))
+    data = json.loads(
+        DjangoJSONEncoder().encode(community_data.export_user_data(actor=request.user))
+    )
     return render(request, "community/my_data_summary.html", {"sections": sections(data)})
 
 
@@ -506,7 +509,9 @@ def my_data_summary(request):
 def my_data_erase(request):
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.erase_user(actor=request.user, remove_writing=form.cleaned_data["remove_writing"])
+        community_data.erase_user(
+            actor=request.user, remove_writing=form.cleaned_data["remove_writing"]
+        )
         logout(request)
         return redirect("community:erased")
     return render(request, "community/erase_form.html", {"form": form})

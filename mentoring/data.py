@@ -93,7 +93,7 @@ def export_user_data(user):
 
 
 def erase_user_data(user):
-    """Called inside community.services.erase_user's transaction."""
+    """Called inside community.data.erase_user's transaction."""
     for relationship in policies.my_relationships(user).filter(status__in=["active", "paused"]):
         MentoringRelationship.objects.filter(pk=relationship.pk).update(
             status=MentoringRelationship.Status.ENDED, ended_at=timezone.now()

@@ -34,9 +34,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from community import data as community_data
 from community import notices
 from community import policies as community_policies
-from community import services as community_services
 from community.models import AuditEvent, NetworkRole, Notification
 from confide.asgi import application
 from forums import policies, search, services
@@ -188,7 +188,7 @@ def search_results(story, user):
 
 
 def export(user):
-    data = community_services.export_user_data(actor=user)
+    data = community_data.export_user_data(actor=user)
     return {"export": json.dumps(data, default=str)}
 
 

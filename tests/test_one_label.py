@@ -19,7 +19,7 @@ TEMPLATE_NAME = re.compile(r"\{\{[^}]*\.(display_name|username|email)\b[^}]*\}\}
 NOT_A_LABEL = {
     "community/policies.py",  # person_label itself
     "community/models.py",  # the display_name property person_label reads
-    "community/services.py",  # the member's own profile in their own export
+    "community/data.py",  # the member's own profile in their own export
     "community/demo.py",
     "community/management/commands/seed_demo.py",  # the demo's own sign-in list
     "templates/account/email.html",  # a person's own addresses, shown to them

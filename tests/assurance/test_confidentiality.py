@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assurance import policies, services
 from assurance.models import BoardResult
+from community import data as community_data
 from tests.assurance.conftest import answers
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_a_person_leaving_the_board_leaves_closed_results_as_they_were(client, m
     round_ = board.run_round([1, 5, 5, 5, 5])
     before = csv_of(client, board.chair, round_)
     community_services.update_profile(actor=board.members[0 + 1], organisation=None)
-    community_services.erase_user(actor=board.members[2])
+    community_data.erase_user(actor=board.members[2])
     assert csv_of(client, board.chair, round_) == before
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assurance import services
 from assurance.models import BoardResult, Milestone
+from community import data as community_data
 from community.models import AuditEvent, Notification
 from tests.assurance.conftest import answers
 from tests.factories import make_user
@@ -216,15 +217,14 @@ def test_done_milestones_are_never_overdue(make_board):
 
 
 def test_export_holds_only_my_own_answers_and_erasure_removes_them(make_board):
-    from community import services as community_services
 
     board = make_board(size=5)
     round_ = board.open()
     board.answer(round_, board.members[1], 3)
     board.answer(round_, board.members[2], 9)
-    exported = community_services.export_user_data(actor=board.members[1])["assurance"]
+    exported = community_data.export_user_data(actor=board.members[1])["assurance"]
     assert [a["overall"] for a in exported["my_answers"]] == [3]
-    community_services.erase_user(actor=board.members[1])
+    community_data.erase_user(actor=board.members[1])
     assert list(round_.responses.values_list("overall", flat=True)) == [9]
 
 

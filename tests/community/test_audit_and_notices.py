@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from community import data as community_data
 from community import services
 from community.models import AuditEvent, Notification
 from tests.factories import add_member, make_network, make_user
@@ -31,7 +32,7 @@ def test_the_services_write_audit_events_for_every_act(world, django_capture_on_
         services.decide_join_request(actor=world.steward, join_request=join, approve=True)
         services.invite(actor=world.steward, email="x@trust.nhs.example", networks=[world.network])
         services.remove_member(actor=world.steward, network=world.network, user=person)
-        services.export_user_data(actor=person)
+        community_data.export_user_data(actor=person)
     recorded = verbs()
     for verb in (
         "membership.add",

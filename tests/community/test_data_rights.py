@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from guardian.models import UserObjectPermission
 
+from community import data as community_data
 from community import policies, services
 from community.models import (
     AuditEvent,
@@ -142,7 +143,7 @@ async def test_erasure_closes_open_websockets():
     try:
         assert connected
         assert await communicator.receive_json_from(timeout=5) == {"type": "unread", "count": 0}
-        await sync_to_async(services.erase_user)(actor=user)
+        await sync_to_async(community_data.erase_user)(actor=user)
         output = await communicator.receive_output(timeout=5)
         assert output["type"] == "websocket.close"
         assert output["code"] == 4403

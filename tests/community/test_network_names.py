@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
+from community import data as community_data
 from community import policies, services
 from community.models import Network
 from events import services as event_services
@@ -95,7 +96,7 @@ def test_a_former_members_export_and_dashboard_no_longer_name_the_network(client
     world = SharedEvent()
     person = world.unlisted_member
     services.remove_member(actor=world.steward, network=world.unlisted, user=person)
-    exported = json.dumps(services.export_user_data(actor=person), cls=DjangoJSONEncoder)
+    exported = json.dumps(community_data.export_user_data(actor=person), cls=DjangoJSONEncoder)
     assert_unnamed(exported)
     assert '"verb": "membership.remove"' in exported  # the rows stay, unnamed
     client.force_login(person)

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from community import services as community_services
+from community import data as community_data
 from forums import data, services
 from forums.models import Post, PostRevision, Topic
 
@@ -12,7 +12,7 @@ def test_erasure_with_the_writing_leaves_posts_removed_by_their_author(space, cl
     reply = services.reply(actor=space.author, topic=topic, body="Identifying detail")
     services.edit_post(actor=space.author, post=reply, body="Still identifying")
     kept = services.reply(actor=space.peer, topic=topic, body="A reply by someone else")
-    community_services.erase_user(actor=space.author, remove_writing=True)
+    community_data.erase_user(actor=space.author, remove_writing=True)
     for post in Post.objects.filter(author=space.author):
         assert post.source == "" and str(post.html) == "" and post.deleted_at is not None
     assert not PostRevision.objects.filter(post__author=space.author).exists()
@@ -26,7 +26,7 @@ def test_erasure_with_the_writing_leaves_posts_removed_by_their_author(space, cl
 
 def test_erasure_without_the_writing_keeps_it(space):
     topic = space.topic(user=space.author, title="Kept", body="Kept words")
-    community_services.erase_user(actor=space.author)
+    community_data.erase_user(actor=space.author)
     assert topic.posts.get().source == "Kept words"
 
 

@@ -15,6 +15,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from community import data as community_data
 from community import policies as community_policies
 from community import services as community_services
 from confide.asgi import application
@@ -239,7 +240,7 @@ async def test_erasure_closes_the_topic_socket(space):
     _client, communicator = await socket_for(space.peer, topic.pk)
     _c, marker = await socket_for(space.inner, topic.pk)
     try:
-        await sync_to_async(community_services.erase_user)(actor=space.peer)
+        await sync_to_async(community_data.erase_user)(actor=space.peer)
         await reply_seen_by_marker(space, topic, marker, "After the erasure")
         await assert_closed_with(communicator, 4403)
     finally:

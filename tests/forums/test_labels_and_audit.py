@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from community import data as community_data
 from community import policies as community_policies
 from community import services as community_services
 from community.models import AuditEvent, NetworkRole
@@ -64,7 +65,7 @@ def test_a_moderator_who_lost_the_role_no_longer_sees_the_revealed_name(space, w
 def test_people_are_named_by_display_name_or_former_member_never_username_or_email(space):
     assert community_policies.person_label(space.peer, space.author) == NAME
     assert community_policies.person_label(space.peer, None) == "Former member"
-    community_services.erase_user(actor=space.author)
+    community_data.erase_user(actor=space.author)
     space.author.refresh_from_db()
     assert community_policies.person_label(space.peer, space.author) == "Former member"
 

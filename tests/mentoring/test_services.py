@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from community import services as community_services
+from community import data as community_data
 from mentoring import retention, selectors, services
 from mentoring.models import (
     EndFeedback,
@@ -372,8 +372,8 @@ def test_export_holds_my_private_notes_and_nobody_elses(people):
     mentee, mentor_user = relationship.mentee, relationship.mentor.user
     services.add_private_note(actor=mentee, relationship=relationship, body="mentee-secret-17")
     services.add_private_note(actor=mentor_user, relationship=relationship, body="mentor-secret-23")
-    mentee_export = str(community_services.export_user_data(actor=mentee))
-    mentor_export = str(community_services.export_user_data(actor=mentor_user))
+    mentee_export = str(community_data.export_user_data(actor=mentee))
+    mentor_export = str(community_data.export_user_data(actor=mentor_user))
     assert "mentee-secret-17" in mentee_export and "mentor-secret-23" not in mentee_export
     assert "mentor-secret-23" in mentor_export and "mentee-secret-17" not in mentor_export
 
@@ -381,15 +381,15 @@ def test_export_holds_my_private_notes_and_nobody_elses(people):
 def test_the_decline_reason_is_in_the_mentors_export_only(people):
     mentee, mentor, proposal = _pending(people)
     services.decline_proposal(actor=mentor.user, proposal=proposal, reason="reason-zq81")
-    assert "reason-zq81" in str(community_services.export_user_data(actor=mentor.user))
-    assert "reason-zq81" not in str(community_services.export_user_data(actor=mentee))
+    assert "reason-zq81" in str(community_data.export_user_data(actor=mentor.user))
+    assert "reason-zq81" not in str(community_data.export_user_data(actor=mentee))
 
 
 def test_erasure_ends_relationships_frees_places_and_removes_private_notes(people):
     mentor = people.mentor(capacity=1)
     relationship = people.relationship(mentor=mentor)
     services.add_private_note(actor=relationship.mentee, relationship=relationship, body="x")
-    community_services.erase_user(actor=relationship.mentee)
+    community_data.erase_user(actor=relationship.mentee)
     relationship.refresh_from_db()
     mentor.refresh_from_db()
     assert relationship.status == MentoringRelationship.Status.ENDED
@@ -400,7 +400,7 @@ def test_erasure_ends_relationships_frees_places_and_removes_private_notes(peopl
 
 def test_an_erased_mentor_leaves_the_directory(people):
     mentor = people.mentor(lived_experience="text", lived_experience_consent=True)
-    community_services.erase_user(actor=mentor.user)
+    community_data.erase_user(actor=mentor.user)
     mentor.refresh_from_db()
     assert mentor.status == MentorProfile.Status.RETIRED
     assert mentor.lived_experience == "" and mentor.bio == ""

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from community import services as community_services
+from community import data as community_data
 from mentoring import services
 from mentoring.models import MentoringRelationship, Proposal
 
@@ -140,7 +140,7 @@ def test_private_notes_appear_nowhere_but_for_their_writer(
     for other in (mentor_user, people.steward):
         client.force_login(other)
         assert "note-x91" not in _every_page(client, paths)
-        assert "note-x91" not in str(community_services.export_user_data(actor=other))
+        assert "note-x91" not in str(community_data.export_user_data(actor=other))
     assert all("note-x91" not in m.body and "note-x91" not in m.subject for m in mail.outbox)
 
 
