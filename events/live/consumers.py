@@ -28,7 +28,7 @@ from community.consumers import (
     is_sequence_number,
     is_storable_text,
 )
-from events.live import delivery, policies, presence, services
+from events.live import delivery, policies, presence, selectors, services
 from events.live.models import LiveEvent
 
 logger = logging.getLogger(__name__)
@@ -247,8 +247,8 @@ class LiveSessionConsumer(UserConnectionConsumer):
     def build_snapshot(self, session=None):
         if session is None:
             session = self.event.live_session
-        data = services.snapshot(user=self.user, session=session, role=self.role)
-        self.assigned_room, self.rooms_open = services.assignment_state(session, self.user.pk)
+        data = selectors.snapshot(user=self.user, session=session, role=self.role)
+        self.assigned_room, self.rooms_open = selectors.assignment_state(session, self.user.pk)
         return data
 
     async def send_snapshot(self, data):
@@ -313,7 +313,7 @@ class LiveSessionConsumer(UserConnectionConsumer):
         session.refresh_from_db(fields=["seq"])
         if last_seq > session.seq:
             return None
-        return services.missed(session=session, after=last_seq, limit=REPLAY_LIMIT)
+        return selectors.missed(session=session, after=last_seq, limit=REPLAY_LIMIT)
 
     # Outgoing (from the group; no database here) ---------------------------------------------
 

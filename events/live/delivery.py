@@ -12,7 +12,7 @@ import weakref
 
 from channels.db import DatabaseSyncToAsync
 
-from events.live import services
+from events.live import selectors, services
 
 # A late bell from another process usually arrives within milliseconds; a lost one never does.
 GAP_WAIT = 0.2
@@ -56,7 +56,7 @@ async def _read(cache, session_id, futures):
     try:
         # Not on the process's one shared sync thread, where it would wait behind every
         # queued write while all the connections it serves hold their messages for it.
-        rows = await DatabaseSyncToAsync(services.logged, thread_sensitive=False)(
+        rows = await DatabaseSyncToAsync(selectors.logged, thread_sensitive=False)(
             session_id=session_id, seqs=list(futures)
         )
     except Exception as error:  # noqa: BLE001 (handed to every waiter)

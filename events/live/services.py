@@ -5,6 +5,9 @@ number), writes, logs the exact broadcast as a `LiveEvent` row, and sends it aft
 through `_emit`, the one helper that names the channel-layer group. The payload is serialised
 once here; consumers only forward it (or a `skip` for connections that may not see it), so
 delivering a message never queries the database.
+
+The reads that build the payloads and a connection's snapshot are in `selectors.py`; the
+Chatham House purge is in `retention.py`.
 """
 
 import json
@@ -12,14 +15,14 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 
 from community import live
 from community.locking import lock_one
 from community.services import audit
 from community.text import render_inline
-from events.live import policies, presence
+from events.live import policies, presence, selectors
 from events.live.models import (
     Attendance,
     BreakoutRoom,
@@ -45,7 +48,6 @@ CHAT_MAX = 2000
 QUESTION_MAX = 1000
 CHAT_RATE = 5  # messages ...
 CHAT_RATE_WINDOW = timedelta(seconds=10)  # ... per this window
-RECENT_CHAT = 50
 MAX_ROOMS = 20
 MAX_POLL_OPTIONS = 10
 MAX_ROOM_MINUTES = 120
@@ -74,10 +76,6 @@ def revoke_live_access(*, user_id, event_id):
 
 
 # The one way a broadcast leaves a service ------------------------------------------------------
-
-
-def _person(user):
-    return {"id": user.pk, "name": user.display_name}
 
 
 def _emit(session, kind, data, *, audience=Audience.ALL, room=None, user=None):
@@ -175,14 +173,6 @@ def _require_live(session, role, what="do that"):
         raise LiveError(f"The session has not started yet, so you cannot {what}.")
 
 
-def current_room(session, user_id):
-    """The breakout room a person is in now, or None for the main room."""
-    if not session.rooms_open:
-        return None
-    assignment = RoomAssignment.objects.filter(session=session, user_id=user_id).first()
-    return assignment.room if assignment else None
-
-
 def _participant(session, user_id):
     """A person who may be acted on in this session (attended, or registered)."""
     from community.models import User
@@ -213,7 +203,7 @@ def join_session(*, actor, event):
     attendance.connections += 1
     if attendance.connections == 1:
         attendance.present_since = now
-        _presence(session, joined={**_person(actor), "role": role})
+        _presence(session, joined={**selectors.person(actor), "role": role})
     attendance.save()
     if role == policies.PARTICIPANT and session.state in (State.OPEN, State.LIVE):
         Registration.objects.filter(
@@ -272,22 +262,12 @@ def change_state(*, actor, event, state):
         _emit(
             session,
             "session.summary",
-            {"summary": summary(session)},
+            {"summary": selectors.summary(session)},
             audience=Audience.FACILITATORS,
         )
 
 
 # Chat ------------------------------------------------------------------------------------------
-
-
-def _chat_payload(message):
-    return {
-        "id": message.pk,
-        "room": message.room_id,
-        "author": _person(message.author),
-        "html": message.text_html,
-        "at": message.created_at.isoformat(),
-    }
 
 
 def _start_writing(actor, event, text, *, what, empty, name, limit):
@@ -325,7 +305,7 @@ def send_chat(*, actor, event, text):
             f"You can send {CHAT_RATE} messages every {CHAT_RATE_WINDOW.seconds} seconds. "
             "Please wait a moment and send it again."
         )
-    room = current_room(session, actor.pk)
+    room = selectors.current_room(session, actor.pk)
     message = ChatMessage(
         session=session,
         room=room,
@@ -335,7 +315,9 @@ def send_chat(*, actor, event, text):
         seq=session.seq + 1,
     )
     message.save()
-    seq = _emit(session, "chat.message", _chat_payload(message), audience=Audience.ROOM, room=room)
+    seq = _emit(
+        session, "chat.message", selectors.chat_payload(message), audience=Audience.ROOM, room=room
+    )
     assert seq == message.seq  # noqa: S101 (the session row is locked)
     return message
 
@@ -376,7 +358,7 @@ def mute_participant(*, actor, event, user_id, muted=True):
     if not changed:
         return
     audit(actor=actor, verb="live.mute" if muted else "live.unmute", target=session, subject=user)
-    data = {"user": _person(user), "muted": muted}
+    data = {"user": selectors.person(user), "muted": muted}
     _emit(session, "participant.muted", data, audience=Audience.FACILITATORS)
     _emit(session, "participant.muted", data, audience=Audience.USER, user=user)
 
@@ -396,7 +378,12 @@ def remove_participant(*, actor, event, user_id):
         lowered_at=timezone.now()
     )
     audit(actor=actor, verb="live.remove", target=session, subject=user)
-    _emit(session, "participant.removed", {"user": _person(user)}, audience=Audience.FACILITATORS)
+    _emit(
+        session,
+        "participant.removed",
+        {"user": selectors.person(user)},
+        audience=Audience.FACILITATORS,
+    )
     _emit(session, "hand.lowered", {"user_id": user.pk}, audience=Audience.ALL)
     revoke_live_access(user_id=user.pk, event_id=event.pk)
 
@@ -411,12 +398,12 @@ def raise_hand(*, actor, event):
     _require_live(session, role, "raise your hand")
     if Hand.objects.filter(session=session, user=actor, lowered_at__isnull=True).exists():
         raise LiveError("Your hand is already raised.")
-    room = current_room(session, actor.pk)
+    room = selectors.current_room(session, actor.pk)
     hand = Hand.objects.create(session=session, user=actor, room=room)
     _emit(
         session,
         "hand.raised",
-        {"user": _person(actor), "room": hand.room_id, "at": hand.raised_at.isoformat()},
+        {"user": selectors.person(actor), "room": hand.room_id, "at": hand.raised_at.isoformat()},
         audience=Audience.ROOM,
         room=room,
     )
@@ -458,27 +445,13 @@ def call_on_hand(*, actor, event, user_id):
     _emit(
         session,
         "hand.called",
-        {"user": _person(hand.user), "room": hand.room_id},
+        {"user": selectors.person(hand.user), "room": hand.room_id},
         audience=Audience.ROOM,
         room=hand.room,
     )
 
 
 # Questions -------------------------------------------------------------------------------------
-
-
-def question_payload(question):
-    """Never the author of an anonymous question: not its name, not its id."""
-    return {
-        "id": question.pk,
-        "html": question.text_html,
-        "author": None if question.anonymous else question.author.display_name,
-        "anonymous": question.anonymous,
-        "votes": question.votes,
-        "answered": question.answered,
-        "pinned": question.pinned,
-        "at": question.created_at.isoformat(),
-    }
 
 
 @transaction.atomic
@@ -499,7 +472,7 @@ def ask_question(*, actor, event, text, anonymous=False):
         text=text,
         text_html=str(render_inline(text)),
     )
-    _emit(session, "question.asked", {"question": question_payload(question)})
+    _emit(session, "question.asked", {"question": selectors.question_payload(question)})
     return question
 
 
@@ -525,7 +498,7 @@ def upvote_question(*, actor, event, question_id):
         raise LiveError("You have already upvoted this question.")
     Question.objects.filter(pk=question.pk).update(votes=F("votes") + 1)
     question.refresh_from_db(fields=["votes"])
-    _emit(session, "question.updated", {"question": question_payload(question)})
+    _emit(session, "question.updated", {"question": selectors.question_payload(question)})
 
 
 def _update_question(actor, event, question_id, verb, **fields):
@@ -539,7 +512,7 @@ def _update_question(actor, event, question_id, verb, **fields):
     if question.hidden:
         _emit(session, "question.hidden", {"id": question.pk})
     else:
-        _emit(session, "question.updated", {"question": question_payload(question)})
+        _emit(session, "question.updated", {"question": selectors.question_payload(question)})
 
 
 @transaction.atomic
@@ -558,30 +531,6 @@ def hide_question(*, actor, event, question_id):
 
 
 # Polls -----------------------------------------------------------------------------------------
-
-
-def tallies(poll):
-    counts = dict(
-        PollVote.objects.filter(poll=poll)
-        .values_list("option_id")
-        .annotate(n=Count("id"))
-        .values_list("option_id", "n")
-    )
-    voters = PollVote.objects.filter(poll=poll).values("user_id").distinct().count()
-    return {str(option.pk): counts.get(option.pk, 0) for option in poll.options.all()}, voters
-
-
-def poll_payload(poll, with_tallies=True):
-    data = {
-        "id": poll.pk,
-        "question": poll.question,
-        "kind": poll.kind,
-        "status": poll.status,
-        "options": [{"id": o.pk, "label": o.label} for o in poll.options.all()],
-    }
-    if with_tallies:
-        data["tallies"], data["voters"] = tallies(poll)
-    return data
 
 
 @transaction.atomic
@@ -604,7 +553,7 @@ def create_poll(*, actor, event, question, kind, options):
     _emit(
         session,
         "poll.created",
-        {"poll": poll_payload(poll, with_tallies=False)},
+        {"poll": selectors.poll_payload(poll, with_tallies=False)},
         audience=Audience.FACILITATORS,
     )
     return poll
@@ -633,7 +582,7 @@ def open_poll(*, actor, event, poll_id):
     poll.opened_at = timezone.now()
     poll.save(update_fields=["status", "opened_at"])
     audit(actor=actor, verb="live.poll_open", target=poll)
-    _emit(session, "poll.opened", {"poll": poll_payload(poll)})
+    _emit(session, "poll.opened", {"poll": selectors.poll_payload(poll)})
 
 
 @transaction.atomic
@@ -644,12 +593,12 @@ def close_poll(*, actor, event, poll_id):
     poll.status = Poll.Status.CLOSED
     poll.closed_at = timezone.now()
     poll.save(update_fields=["status", "closed_at"])
-    counts, _ = tallies(poll)
+    counts, _ = selectors.tallies(poll)
     for option in poll.options.all():
         option.final_tally = counts[str(option.pk)]
         option.save(update_fields=["final_tally"])
     audit(actor=actor, verb="live.poll_close", target=poll)
-    _emit(session, "poll.closed", {"poll": poll_payload(poll)})
+    _emit(session, "poll.closed", {"poll": selectors.poll_payload(poll)})
 
 
 @transaction.atomic
@@ -674,24 +623,11 @@ def vote_in_poll(*, actor, event, poll_id, option_ids):
         audience=Audience.USER,
         user=actor,
     )
-    counts, voters = tallies(poll)
+    counts, voters = selectors.tallies(poll)
     _emit(session, "poll.tally", {"poll_id": poll.pk, "tallies": counts, "voters": voters})
 
 
 # Breakout rooms --------------------------------------------------------------------------------
-
-
-def _rooms(session):
-    return [{"id": r.pk, "number": r.number, "name": r.name} for r in session.rooms.all()]
-
-
-def _assignment_map(session):
-    return {
-        str(user_id): room_id
-        for user_id, room_id in RoomAssignment.objects.filter(session=session).values_list(
-            "user_id", "room_id"
-        )
-    }
 
 
 @transaction.atomic
@@ -711,7 +647,7 @@ def create_rooms(*, actor, event, count):
     _emit(
         session,
         "rooms.created",
-        {"rooms": _rooms(session), "assignments": {}, "replace": True},
+        {"rooms": selectors.room_list(session), "assignments": {}, "replace": True},
     )
 
 
@@ -752,7 +688,7 @@ def assign_rooms(*, actor, event, mode="random", assignments=None):
     _emit(
         session,
         "rooms.assigned",
-        {"rooms": _rooms(session), "assignments": changed, "replace": replace},
+        {"rooms": selectors.room_list(session), "assignments": changed, "replace": replace},
     )
 
 
@@ -781,7 +717,7 @@ def open_rooms(*, actor, event, minutes):
     _emit(
         session,
         "rooms.opened",
-        {"rooms": _rooms(session), "closes_at": session.rooms_close_at.isoformat()},
+        {"rooms": selectors.room_list(session), "closes_at": session.rooms_close_at.isoformat()},
     )
 
 
@@ -797,7 +733,7 @@ def broadcast_to_rooms(*, actor, event, text):
     _emit(
         session,
         "rooms.message",
-        {"author": _person(actor), "html": str(render_inline(text))},
+        {"author": selectors.person(actor), "html": str(render_inline(text))},
     )
 
 
@@ -815,7 +751,7 @@ def visit_room(*, actor, event, room_id=None):
     _emit(
         session,
         "rooms.assigned",
-        {"rooms": _rooms(session), "assignments": changed, "replace": False},
+        {"rooms": selectors.room_list(session), "assignments": changed, "replace": False},
     )
 
 
@@ -834,181 +770,3 @@ def close_rooms(*, actor, event):
     )
     audit(actor=actor, verb="live.rooms_close", target=session)
     _emit(session, "rooms.closed", {})
-
-
-# Snapshot and replay (read-only) ---------------------------------------------------------------
-
-
-def snapshot(*, user, session, role):
-    """What a connection needs to draw the room, and the sequence number it is current to."""
-    session.refresh_from_db()
-    facilitator = role == policies.FACILITATOR
-    room = current_room(session, user.pk)
-    presence = [
-        {"id": a.user_id, "name": a.user.display_name}
-        for a in Attendance.objects.filter(session=session, connections__gt=0)
-        .select_related("user__profile")
-        .order_by("first_joined_at")
-    ]
-    hands = [
-        {
-            "user": _person(h.user),
-            "room": h.room_id,
-            "at": h.raised_at.isoformat(),
-            "called": h.called_at is not None,
-        }
-        for h in Hand.objects.filter(session=session, room=room, lowered_at__isnull=True)
-        .select_related("user__profile")
-        .order_by("raised_at", "id")
-    ]
-    questions = [
-        question_payload(q)
-        for q in Question.objects.filter(session=session, hidden=False).select_related(
-            "author__profile"
-        )
-    ]
-    upvoted = list(
-        QuestionVote.objects.filter(question__session=session, user=user).values_list(
-            "question_id", flat=True
-        )
-    )
-    polls_qs = Poll.objects.filter(session=session).prefetch_related("options")
-    if not facilitator:
-        polls_qs = polls_qs.exclude(status=Poll.Status.DRAFT)
-    polls = [poll_payload(p, with_tallies=p.status != Poll.Status.DRAFT) for p in polls_qs]
-    my_votes = {}
-    for poll_id, option_id in PollVote.objects.filter(poll__session=session, user=user).values_list(
-        "poll_id", "option_id"
-    ):
-        my_votes.setdefault(str(poll_id), []).append(option_id)
-    chat = list(
-        ChatMessage.objects.filter(session=session, room=room, hidden=False)
-        .select_related("author__profile")
-        .order_by("-seq")[:RECENT_CHAT]
-    )
-    data = {
-        "type": "snapshot",
-        "seq": session.seq,
-        "state": session.state,
-        "me": {
-            **_person(user),
-            "role": role,
-            "muted": Mute.objects.filter(session=session, user=user).exists(),
-        },
-        "room": room.pk if room else None,
-        "rooms": _rooms(session),
-        "rooms_open": session.rooms_open,
-        "rooms_close_at": session.rooms_close_at.isoformat() if session.rooms_close_at else None,
-        "presence": presence,
-        "hands": hands,
-        "questions": questions,
-        "upvoted": upvoted,
-        "polls": polls,
-        "my_votes": my_votes,
-        "chat": [{"seq": m.seq, **_chat_payload(m)} for m in reversed(chat)],
-    }
-    if facilitator:
-        if session.state == State.ENDED:
-            data["summary"] = summary(session)
-        data["assignments"] = _assignment_map(session)
-        data["muted"] = list(Mute.objects.filter(session=session).values_list("user_id", flat=True))
-    else:
-        assigned = RoomAssignment.objects.filter(session=session, user=user).first()
-        data["assignments"] = {str(user.pk): assigned.room_id} if assigned else {}
-    return data
-
-
-def summary(session):
-    """What facilitators see once a session has ended: counts only, never who said what."""
-    questions = Question.objects.filter(session=session, hidden=False)
-    return {
-        "attended": Attendance.objects.filter(session=session).count(),
-        "messages": ChatMessage.objects.filter(session=session, hidden=False).count(),
-        "questions": questions.count(),
-        "answered": questions.filter(answered=True).count(),
-        "polls": Poll.objects.filter(session=session, status=Poll.Status.CLOSED).count(),
-    }
-
-
-def assignment_state(session, user_id):
-    """(assigned room id, rooms open) for a connection to track its room without queries."""
-    assigned = (
-        RoomAssignment.objects.filter(session=session, user_id=user_id)
-        .values_list("room_id", flat=True)
-        .first()
-    )
-    return assigned, session.rooms_open
-
-
-def missed(*, session, after, limit):
-    """Log rows after a number, or None when there are more than `limit` (too far behind)."""
-    rows = list(
-        LiveEvent.objects.filter(session=session, seq__gt=after)
-        .order_by("seq")
-        .values("seq", "audience", "room_id", "user_id", "payload", "kind")[: limit + 1]
-    )
-    if len(rows) > limit:
-        return None
-    return rows
-
-
-def logged(*, session_id, seqs):
-    """The log rows with these numbers (what a connection's gap fill reads; see
-    events.live.delivery). A number with no row was purged with the session's chat."""
-    return list(
-        LiveEvent.objects.filter(session_id=session_id, seq__in=seqs)
-        .order_by("seq")
-        .values("seq", "audience", "room_id", "user_id", "payload", "kind")
-    )
-
-
-# Chatham House retention -------------------------------------------------------------------------
-
-
-def retention_ends_at(session):
-    """When a Chatham House session's chat and questions go: at the end, or days after it."""
-    event = session.event
-    ended = session.ended_at or event.ends_at
-    days = event.chat_retention_days if event.chat_retention == "keep" else 0
-    return ended + timedelta(days=days)
-
-
-def purge_expired_chat(*, now=None):
-    """Delete chat messages, question text and the logged broadcasts that carried them.
-
-    Attendance, polls with their options and tallies, hands and room assignments remain.
-    Returns the number of sessions purged.
-    """
-    now = now or timezone.now()
-    candidates = LiveSession.objects.filter(
-        purged_at__isnull=True, event__chatham_house=True
-    ).select_related("event")
-    purged = 0
-    for candidate in candidates:
-        if session_still_running(candidate, now) or retention_ends_at(candidate) > now:
-            continue
-        with transaction.atomic():
-            session = LiveSession.objects.select_for_update().get(pk=candidate.pk)
-            if session.purged_at is not None:
-                continue
-            for option in PollOption.objects.filter(poll__session=session, final_tally=None):
-                option.final_tally = option.votes.count()
-                option.save(update_fields=["final_tally"])
-            ChatMessage.objects.filter(session=session).delete()
-            Question.objects.filter(session=session).update(
-                text="", text_html="", author=None, hidden=True
-            )
-            # The log holds copies of every chat line and question: it goes too.
-            LiveEvent.objects.filter(session=session).delete()
-            session.purged_at = now
-            session.save(update_fields=["purged_at"])
-            audit(actor=None, verb="live.purge", target=session)
-            purged += 1
-    return purged
-
-
-def session_still_running(session, now=None):
-    """Not ended by a facilitator, and the event is less than 12 hours past its end."""
-    now = now or timezone.now()
-    running = session.state in (State.OPEN, State.LIVE) and session.ended_at is None
-    return running and session.event.ends_at + timedelta(hours=12) > now

@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 
 from community import services as community_services
 from events import services as event_services
-from events.live import services
+from events.live import selectors, services
 from events.live.models import Attendance, ChatMessage, LiveEvent, PollVote
 from events.models import Registration
 from tests.live.conftest import close_all
@@ -138,7 +138,7 @@ async def test_upvote_once_each_and_sorted_by_votes(lw, sockets):
         await alice.send({"type": "question.upvote", "question_id": second.pk})
         error, _ = await alice.receive_until("error")
         assert error["message"] == "You have already upvoted this question."
-        snap = await sync_to_async(services.snapshot)(
+        snap = await sync_to_async(selectors.snapshot)(
             user=lw.alice, session=lw.event.live_session, role="participant"
         )
         assert [q["id"] for q in snap["questions"]] == [second.pk, first.pk]
@@ -182,7 +182,7 @@ async def test_hands_queue_in_order_and_the_called_person_hears_it(lw, sockets):
         await bola.receive_until("hand.raised")
         await alice.send({"type": "hand.raise"})
         await alice.receive_until("hand.raised", where=lambda m: m["user"]["id"] == lw.alice.pk)
-        snap = await sync_to_async(services.snapshot)(
+        snap = await sync_to_async(selectors.snapshot)(
             user=lw.facilitator, session=lw.event.live_session, role="facilitator"
         )
         assert [h["user"]["id"] for h in snap["hands"]] == [lw.bola.pk, lw.alice.pk]

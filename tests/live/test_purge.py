@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.live import services
+from events.live import retention, services
 from events.live.models import (
     Attendance,
     ChatMessage,
@@ -44,7 +44,7 @@ def later(**delta):
 
 
 def test_purge_removes_chat_and_question_text_and_keeps_attendance_and_tallies(ended):
-    assert services.purge_expired_chat(now=later(minutes=1)) == 1
+    assert retention.purge_expired_chat(now=later(minutes=1)) == 1
     assert ChatMessage.objects.count() == 0
     assert list(Question.objects.values_list("text", "text_html", "author")) == [("", "", None)]
     assert LiveEvent.objects.count() == 0
@@ -58,16 +58,16 @@ def test_purge_waits_for_the_retention_period(ended):
     ended.event.chat_retention = "keep"
     ended.event.chat_retention_days = 7
     ended.event.save()
-    assert services.purge_expired_chat(now=later(days=6)) == 0
+    assert retention.purge_expired_chat(now=later(days=6)) == 0
     assert ChatMessage.objects.count() == 1
-    assert services.purge_expired_chat(now=later(days=7, minutes=1)) == 1
+    assert retention.purge_expired_chat(now=later(days=7, minutes=1)) == 1
     assert ChatMessage.objects.count() == 0
 
 
 def test_purge_leaves_sessions_without_the_chatham_house_rule(ended):
     ended.event.chatham_house = False
     ended.event.save()
-    assert services.purge_expired_chat(now=later(days=30)) == 0
+    assert retention.purge_expired_chat(now=later(days=30)) == 0
     assert ChatMessage.objects.count() == 1
 
 
@@ -75,7 +75,7 @@ def test_purge_skips_a_session_still_running(db):
     lw = LiveWorld()
     lw.go_live()
     services.send_chat(actor=lw.alice, event=lw.event, text="still talking")
-    assert services.purge_expired_chat(now=later(minutes=5)) == 0
+    assert retention.purge_expired_chat(now=later(minutes=5)) == 0
     assert ChatMessage.objects.count() == 1
 
 

@@ -6,12 +6,12 @@ Attendance, polls and their tallies remain.
 
 from django.core.management.base import BaseCommand
 
-from events.live import services
+from events.live import retention
 
 
 class Command(BaseCommand):
     help = "Remove chat and question text from live sessions whose retention period has ended."
 
     def handle(self, *args, **options):
-        purged = services.purge_expired_chat()
+        purged = retention.purge_expired_chat()
         self.stdout.write(f"Purged the chat of {purged} live session(s).")
