@@ -13,7 +13,7 @@ NOTICES = {
 class AssuranceConfig(SiteApp, AppConfig):
     name = "assurance"
     verbose_name = "Board assurance"
-    nav = [("Board assurance", "assurance:home")]
+    nav = [("Assurance", "assurance:home")]
 
     def ready(self):
         from community import notices

@@ -24,7 +24,7 @@ AUDIT_SENTENCES = {
 class ForumsConfig(SiteApp, AppConfig):
     name = "forums"
     verbose_name = "Forums"
-    nav = [("Practice library", "forums:library"), ("Search forums", "forums:search")]
+    nav = [("Practice library", "forums:library"), ("Search", "forums:search")]
 
     def ready(self):
         from community import audit_text, notices
