@@ -17,9 +17,6 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
-# The per-user cache's files for tests and their daphne servers (which inherit this), apart
-# from a local server's: each test replaces the site version there.
-os.environ.setdefault("USERCACHE_DIR", str(ROOT / "var" / "usercache-test"))
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
 HAVE_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
@@ -94,6 +91,19 @@ def test_database_url():
 test_database_url.__test__ = False
 
 
+def usercache_env():
+    """The per-user cache this test process uses, for a server in another process: a change made
+    here (a new notice, a membership) must bump the versions that server reads. pytest-django
+    loads the settings before this file runs, so the test process's own location is read back
+    from the settings rather than set through the environment."""
+    from django.conf import settings
+
+    location = settings.CACHES["usercache"].get("LOCATION", "")
+    if settings.CACHES["usercache"]["BACKEND"].endswith("FileBasedCache"):
+        return {"USERCACHE_DIR": str(location)}
+    return {}
+
+
 class DaphneServer:
     def __init__(self, env=None, port=None):
         self.port = port or free_port()
@@ -105,6 +115,7 @@ class DaphneServer:
             "SERVE_STATIC": "1",
             "TEST_PASSWORD_HASHER": "md5",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **usercache_env(),
             **(env or {}),
         }
         self.process = None
