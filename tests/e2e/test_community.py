@@ -11,47 +11,12 @@ from pathlib import Path
 import pytest
 from django.utils.html import escape
 
-from tests.conftest import DaphneServer, free_port
 from tests.factories import enrol_totp, make_network, make_user, totp_code
 
 pytestmark = pytest.mark.browser
 
 CHAIR_EMAIL = "margaret.chair@northfield.nhs.example"
 CHAIR_PASSWORD = "a long and private chair password 2026"
-
-
-@pytest.fixture
-def mail_server(tmp_path, django_db_blocker, transactional_db):
-    """A daphne of our own that writes its e-mail to files we can read."""
-    port = free_port()
-    with django_db_blocker.unblock():
-        server = DaphneServer(
-            port=port,
-            env={
-                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-                "SITE_URL": f"http://127.0.0.1:{port}",
-            },
-        ).start()
-    server.mail_dir = tmp_path / "mail"
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser(chromium, mail_server):
-    from tests.conftest import BrowserSession
-
-    sessions = []
-
-    def make():
-        session = BrowserSession(chromium, mail_server.url)
-        sessions.append(session)
-        return session
-
-    yield make
-    for session in sessions:
-        session.close()
 
 
 def read_invitation_link(mail_dir: Path):

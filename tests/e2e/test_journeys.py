@@ -12,49 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import BrowserSession, DaphneServer, free_port
 from tests.factories import enrol_totp, make_network, make_user, totp_code
 
 pytestmark = pytest.mark.browser
 
 CHAIR_EMAIL = "margaret.ellison@northfield.nhs.example"
 CHAIR_PASSWORD = "a long and private chair password 2026"
-
-
-@pytest.fixture
-def mail_server(tmp_path, django_db_blocker, transactional_db):
-    """A daphne of our own (DEBUG on, as in the demo) that writes its e-mail to files."""
-    port = free_port()
-    with django_db_blocker.unblock():
-        server = DaphneServer(
-            port=port,
-            env={
-                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-                "SITE_URL": f"http://127.0.0.1:{port}",
-            },
-        ).start()
-    server.mail_dir = tmp_path / "mail"
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def browser(chromium, mail_server):
-    sessions = []
-
-    def make(**options):
-        session = BrowserSession(chromium, mail_server.url)
-        if options:
-            session.context.close()
-            session.context = chromium.new_context(base_url=mail_server.url, **options)
-            session.page = session.context.new_page()
-        sessions.append(session)
-        return session
-
-    yield make
-    for session in sessions:
-        session.close()
 
 
 def read_mail(mail_dir: Path):
