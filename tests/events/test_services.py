@@ -242,7 +242,7 @@ def test_facilitators_must_use_two_factor(ew):
 
 
 def test_export_and_erase(ew):
-    from community.services import erase_user, export_user_data
+    from community.data import erase_user, export_user_data
 
     a, b = ew.member(), ew.member()
     ew2 = ew.make_event(capacity=1)
